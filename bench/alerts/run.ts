@@ -1,0 +1,237 @@
+// npm run bench:alerts [-- --url URL --token TOKEN] [--seeds N] [--concurrency N] [--storms N] [--json FILE]
+// Posts generated alert storms to an engine over HTTP, as Alertmanager would, and measures grouping quality,
+// compression, ingest throughput, webhook latency and loss. Without --url it starts an engine on PGlite.
+import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { parseArgs } from 'node:util';
+import { startEngineProcess } from './engineProcess.ts';
+import { scoreGrouping } from './score.ts';
+import type { GroupingScore } from './score.ts';
+import { generateStorm } from './storm.ts';
+import type { Delivery, Storm, StormOptions } from './storm.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    token: { type: 'string' },
+    seeds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '50' },
+    storms: { type: 'string', default: '8' },
+    json: { type: 'string' },
+  },
+});
+
+const STORM = { name: 'storm', services: 300, faults: 20, noisyRules: 10, durationMs: 360 * 60_000 };
+const PRESETS: Array<{ name: string } & Omit<StormOptions, 'seed'>> = [
+  { name: 'small', services: 10, faults: 1, noisyRules: 2, durationMs: 30 * 60_000 },
+  { name: 'medium', services: 100, faults: 4, noisyRules: 4, durationMs: 90 * 60_000 },
+  { name: 'large', services: 300, faults: 12, noisyRules: 8, durationMs: 240 * 60_000 },
+  STORM,
+];
+const DAY = 86_400_000;
+const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
+
+interface Client {
+  url: string;
+  token: string;
+  agent: Agent;
+}
+
+interface Reply {
+  status: number;
+  ok: boolean;
+  retryAfter: number;
+  text: string;
+}
+
+// node:http with keep-alive, not fetch: fetch costs the client about three times the CPU per request,
+// and on a 2-core machine the client would then measure itself rather than the engine.
+function call(client: Client, method: string, path: string, body?: unknown): Promise<Reply> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${client.url}${path}`,
+      {
+        method,
+        agent: client.agent,
+        headers: {
+          authorization: `Bearer ${client.token}`,
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': payload.length }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({ status, ok: status >= 200 && status < 300, retryAfter: Number(res.headers['retry-after'] ?? '1'), text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      }
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+interface PostStats {
+  requests: number;
+  latenciesMs: number[];
+  retries: number;
+  failures: string[];
+  wallMs: number;
+}
+
+/** Posts deliveries in order with `concurrency` senders; a 503 or 429 is retried after its Retry-After, as Alertmanager does. */
+async function post(client: Client, deliveries: Delivery[], concurrency: number): Promise<PostStats> {
+  const stats: PostStats = { requests: 0, latenciesMs: [], retries: 0, failures: [], wallMs: 0 };
+  let next = 0;
+  const started = performance.now();
+  const sender = async () => {
+    for (let i = next++; i < deliveries.length; i = next++) {
+      const delivery = deliveries[i];
+      for (let attempt = 0; ; attempt++) {
+        const t0 = performance.now();
+        const response = await call(client, 'POST', '/api/v1/alerts/alertmanager', delivery?.payload);
+        stats.latenciesMs.push(performance.now() - t0);
+        stats.requests++;
+        if (response.ok) {
+          break;
+        }
+        if ((response.status === 503 || response.status === 429) && attempt < 20) {
+          stats.retries++;
+          await new Promise((resolve) => setTimeout(resolve, 1000 * response.retryAfter));
+          continue;
+        }
+        stats.failures.push(`${response.status} ${response.text.slice(0, 200)}`);
+        break;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, sender));
+  stats.wallMs = performance.now() - started;
+  return stats;
+}
+
+interface IncidentsResponse {
+  incidents: Array<{ id: string; alerts: Array<{ fingerprint: string; startsAt: string }> }>;
+}
+
+/** Which incident the engine put each alert in, for alerts starting between from and to. */
+async function grouping(client: Client, from: number, to: number): Promise<Map<string, string>> {
+  const response = await call(client, 'GET', `/api/v1/incidents?from=${from}&to=${to}&limit=5000`);
+  if (!response.ok) {
+    throw new Error(`GET /api/v1/incidents answered ${response.status}: ${response.text}`);
+  }
+  const body = JSON.parse(response.text) as IncidentsResponse;
+  const placed = new Map<string, string>();
+  for (const incident of body.incidents) {
+    for (const alert of incident.alerts) {
+      placed.set(`${alert.fingerprint}@${new Date(alert.startsAt).toISOString()}`, incident.id);
+    }
+  }
+  return placed;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+interface Row {
+  storm: string;
+  rawAlerts: number;
+  uniqueAlerts: number;
+  lost: number;
+  score: GroupingScore;
+  compression: number;
+}
+
+function row(name: string, storms: Storm[], placed: Map<string, string>): Row {
+  const truth = new Map(storms.flatMap((storm) => [...storm.truth]));
+  const found = new Map([...placed].filter(([key]) => truth.has(key)));
+  const score = scoreGrouping(found, truth);
+  const rawAlerts = storms.reduce((sum, storm) => sum + storm.rawAlerts, 0);
+  return { storm: name, rawAlerts, uniqueAlerts: truth.size, lost: truth.size - found.size, score, compression: 1 - score.incidents / rawAlerts };
+}
+
+const fmt = (n: number, digits = 3) => n.toFixed(digits);
+
+function printRows(rows: Row[]): void {
+  console.log('storm                raw alerts  unique  incidents  truth  compression  pair-P  pair-R  homog.  compl.  lost');
+  for (const r of rows) {
+    console.log(
+      `${r.storm.padEnd(20)} ${String(r.rawAlerts).padStart(10)}  ${String(r.uniqueAlerts).padStart(6)}  ${String(r.score.incidents).padStart(9)}  ${String(r.score.truthGroups).padStart(5)}  ${fmt(r.compression).padStart(11)}  ${fmt(r.score.pairwisePrecision).padStart(6)}  ${fmt(r.score.pairwiseRecall).padStart(6)}  ${fmt(r.score.homogeneity).padStart(6)}  ${fmt(r.score.completeness).padStart(6)}  ${r.lost}`
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const owned = args.url === undefined ? await startEngineProcess() : undefined;
+  const concurrency = Number(args.concurrency);
+  const client: Client = {
+    url: args.url ?? owned?.url ?? '',
+    token: args.token ?? owned?.token ?? process.env.INTELOPS_TOKEN ?? '',
+    agent: new Agent({ keepAlive: true, maxSockets: concurrency }),
+  };
+  try {
+    // 1. Accuracy: each storm alone, on its own day, with its own CMDB.
+    const rows: Row[] = [];
+    let day = 0;
+    for (const preset of PRESETS) {
+      for (let seed = 1; seed <= Number(args.seeds); seed++) {
+        const start = ORIGIN + day++ * DAY;
+        const storm = generateStorm({ ...preset, seed, start: new Date(start) });
+        expectOk(await call(client, 'PUT', '/api/v1/cmdb', { services: storm.services }), 'PUT /api/v1/cmdb');
+        const stats = await post(client, storm.deliveries, concurrency);
+        if (stats.failures.length > 0) {
+          throw new Error(`${stats.failures.length} deliveries failed, first: ${stats.failures[0]}`);
+        }
+        rows.push(row(`${preset.name}#${seed}`, [storm], await grouping(client, start - DAY / 4, start + DAY / 2)));
+      }
+    }
+    console.log(`\nGrouping quality, one storm at a time (${client.url}, ${concurrency} concurrent senders)\n`);
+    printRows(rows);
+    const big = rows.filter((r) => r.rawAlerts >= 1000);
+    const worst = (pick: (r: Row) => number) => Math.min(...big.map(pick));
+    if (big.length > 0) {
+      console.log(`\nstorms of >= 1,000 alerts: ${big.length}; worst compression ${fmt(worst((r) => r.compression))}, pairwise precision ${fmt(worst((r) => r.score.pairwisePrecision))}, recall ${fmt(worst((r) => r.score.pairwiseRecall))}`);
+    }
+
+    // 2. Throughput: many storms at once, interleaved, with one CMDB holding all their services.
+    const storms = Array.from({ length: Number(args.storms) }, (_, i) =>
+      generateStorm({ ...STORM, seed: 100 + i, start: new Date(ORIGIN + (day + i) * DAY), namePrefix: `s${i}-` })
+    );
+    expectOk(await call(client, 'PUT', '/api/v1/cmdb', { services: storms.flatMap((s) => s.services) }), 'PUT /api/v1/cmdb');
+    const deliveries = storms.flatMap((s) => s.deliveries).sort((a, b) => a.at - b.at);
+    const stats = await post(client, deliveries, concurrency);
+    const combined = row(`${storms.length} storms at once`, storms, await grouping(client, ORIGIN + day * DAY - DAY / 4, ORIGIN + (day + storms.length) * DAY));
+    const rawAlerts = combined.rawAlerts;
+    console.log(`\nIngest: ${storms.length} storms interleaved, ${deliveries.length} webhooks, ${rawAlerts} alerts, ${concurrency} concurrent senders\n`);
+    printRows([combined]);
+    const throughput = rawAlerts / (stats.wallMs / 1000);
+    console.log(
+      `\nthroughput ${Math.round(throughput)} alerts/s (${Math.round(deliveries.length / (stats.wallMs / 1000))} webhooks/s) over ${fmt(stats.wallMs / 1000, 1)} s; ` +
+        `webhook latency p50 ${fmt(percentile(stats.latenciesMs, 50), 1)} ms, p99 ${fmt(percentile(stats.latenciesMs, 99), 1)} ms; ` +
+        `503 retries ${stats.retries}; failed ${stats.failures.length}; alerts lost ${combined.lost}`
+    );
+    if (args.json !== undefined) {
+      writeFileSync(args.json, JSON.stringify({ storms: rows, ingest: { ...combined, throughput, webhooks: deliveries.length, p50Ms: percentile(stats.latenciesMs, 50), p99Ms: percentile(stats.latenciesMs, 99), retries: stats.retries, failures: stats.failures.length } }, null, 2));
+    }
+    if (combined.lost > 0 || stats.failures.length > 0 || rows.some((r) => r.lost > 0)) {
+      process.exitCode = 1;
+      console.error('alerts were lost or deliveries failed');
+    }
+  } finally {
+    client.agent.destroy();
+    await owned?.stop();
+  }
+}
+
+function expectOk(response: Reply, what: string): void {
+  if (!response.ok) {
+    throw new Error(`${what} answered ${response.status}: ${response.text}`);
+  }
+}
+
+await main();

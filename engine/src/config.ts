@@ -1,0 +1,292 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type StoreConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; databaseUrl: string };
+
+export interface EngineConfig {
+  port: number;
+  host: string;
+  /** Bearer token for /api/v1; undefined only when `insecure` is true. */
+  token: string | undefined;
+  insecure: boolean;
+  store: StoreConfig;
+  logLevel: LogLevel;
+  bodyLimitBytes: number;
+  llmApiKey: string | undefined;
+  /** Accepted, besides the API token, on the alert intake routes only (POST /api/v1/alerts…). */
+  webhookToken: string | undefined;
+  /** Verifies Grafana's X-Grafana-Alerting-Signature on POST /api/v1/alerts/grafana. */
+  grafanaHmacSecret: string | undefined;
+}
+
+export const DEFAULTS = {
+  port: 8686,
+  host: '0.0.0.0',
+  dataDir: './data',
+  logLevel: 'info',
+  bodyLimitBytes: 1024 * 1024,
+} as const;
+
+/** Each config-file key and the environment variable that overrides it. */
+export const ENV_VARS = {
+  port: 'INTELOPS_PORT',
+  host: 'INTELOPS_HOST',
+  token: 'INTELOPS_TOKEN',
+  tokenFile: 'INTELOPS_TOKEN_FILE',
+  dataDir: 'INTELOPS_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  logLevel: 'INTELOPS_LOG_LEVEL',
+  bodyLimitBytes: 'INTELOPS_BODY_LIMIT',
+  insecure: 'INTELOPS_INSECURE',
+  llmApiKey: 'INTELOPS_LLM_API_KEY',
+  llmApiKeyFile: 'INTELOPS_LLM_API_KEY_FILE',
+  webhookToken: 'INTELOPS_WEBHOOK_TOKEN',
+  webhookTokenFile: 'INTELOPS_WEBHOOK_TOKEN_FILE',
+  grafanaHmacSecret: 'INTELOPS_GRAFANA_HMAC_SECRET',
+  grafanaHmacSecretFile: 'INTELOPS_GRAFANA_HMAC_SECRET_FILE',
+} as const;
+
+export const CONFIG_FILE_VAR = 'INTELOPS_CONFIG';
+
+type Key = keyof typeof ENV_VARS;
+const KEYS = Object.keys(ENV_VARS) as Key[];
+
+/** Secrets given either as a value or as a file holding it. */
+const SECRET_KEYS = [
+  ['token', 'tokenFile'],
+  ['llmApiKey', 'llmApiKeyFile'],
+  ['webhookToken', 'webhookTokenFile'],
+  ['grafanaHmacSecret', 'grafanaHmacSecretFile'],
+] as const;
+
+/** A configuration problem a person can fix; main.ts prints the message and exits non-zero. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** One raw value and where it came from, so errors can name the variable or the file and key. */
+interface Raw {
+  value: unknown;
+  origin: string;
+  /** Relative paths resolve against this folder: the cwd for env vars, the file's folder for file keys. */
+  baseDir: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): EngineConfig {
+  const raw: Partial<Record<Key, Raw>> = {};
+  const configFile = nonEmpty(env[CONFIG_FILE_VAR]);
+  if (configFile !== undefined) {
+    Object.assign(raw, readConfigFile(path.resolve(cwd, configFile)));
+  }
+  const fromEnv: Partial<Record<Key, Raw>> = {};
+  for (const key of KEYS) {
+    const value = nonEmpty(env[ENV_VARS[key]]);
+    if (value !== undefined) {
+      fromEnv[key] = { value, origin: ENV_VARS[key], baseDir: cwd };
+    }
+  }
+  // A secret set in the environment replaces the file's secret in either form (value or file path).
+  for (const [valueKey, fileKey] of SECRET_KEYS) {
+    if (fromEnv[valueKey] !== undefined || fromEnv[fileKey] !== undefined) {
+      delete raw[valueKey];
+      delete raw[fileKey];
+    }
+  }
+  Object.assign(raw, fromEnv);
+
+  const token = readSecret(raw.token, raw.tokenFile);
+  const insecure = raw.insecure === undefined ? false : parseBoolean(raw.insecure);
+  if (token === undefined && !insecure) {
+    throw new ConfigError(
+      'No API token configured, so the engine will not start. Set INTELOPS_TOKEN to a long random secret ' +
+        '(for example: export INTELOPS_TOKEN="$(openssl rand -base64 32)"), or INTELOPS_TOKEN_FILE to a file ' +
+        'holding it, or `token` in the INTELOPS_CONFIG file. To run without authentication on a trusted ' +
+        'machine, set INTELOPS_INSECURE=true.'
+    );
+  }
+
+  const databaseUrl = raw.databaseUrl === undefined ? undefined : parseDatabaseUrl(raw.databaseUrl);
+  const store: StoreConfig =
+    databaseUrl !== undefined
+      ? { kind: 'postgres', databaseUrl }
+      : { kind: 'pglite', dataDir: raw.dataDir === undefined ? path.resolve(cwd, DEFAULTS.dataDir) : parsePath(raw.dataDir) };
+
+  return {
+    port: raw.port === undefined ? DEFAULTS.port : parseInteger(raw.port, 0, 65535),
+    host: raw.host === undefined ? DEFAULTS.host : parseString(raw.host),
+    token,
+    insecure,
+    store,
+    logLevel: raw.logLevel === undefined ? DEFAULTS.logLevel : parseLogLevel(raw.logLevel),
+    bodyLimitBytes: raw.bodyLimitBytes === undefined ? DEFAULTS.bodyLimitBytes : parseInteger(raw.bodyLimitBytes, 1, 2 ** 31 - 1),
+    llmApiKey: readSecret(raw.llmApiKey, raw.llmApiKeyFile),
+    webhookToken: readSecret(raw.webhookToken, raw.webhookTokenFile),
+    grafanaHmacSecret: readSecret(raw.grafanaHmacSecret, raw.grafanaHmacSecretFile),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  // Compose files often pass `VAR=${VAR:-}`: an empty variable means "not set".
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function readConfigFile(file: string): Partial<Record<Key, Raw>> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read config file ${file} (from ${CONFIG_FILE_VAR}): ${errorMessage(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`Config file ${file} is not valid YAML or JSON: ${errorMessage(error)}`);
+  }
+  if (parsed === null || parsed === undefined) {
+    return {};
+  }
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`Config file ${file} must hold a mapping of settings (key: value), not ${describe(parsed)}`);
+  }
+  const result: Partial<Record<Key, Raw>> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!isKey(key)) {
+      throw new ConfigError(`Unknown key "${key}" in config file ${file}; known keys: ${KEYS.join(', ')}`);
+    }
+    if (value !== null && value !== undefined) {
+      result[key] = { value, origin: `"${key}" in config file ${file}`, baseDir: path.dirname(file) };
+    }
+  }
+  return result;
+}
+
+function isKey(key: string): key is Key {
+  return (KEYS as string[]).includes(key);
+}
+
+function readSecret(value: Raw | undefined, file: Raw | undefined): string | undefined {
+  if (value !== undefined && file !== undefined) {
+    throw new ConfigError(`Set only one of ${value.origin} and ${file.origin}`);
+  }
+  if (value !== undefined) {
+    return parseSecret(value, typeof value.value === 'string' ? value.value.trim() : value.value);
+  }
+  if (file === undefined) {
+    return undefined;
+  }
+  const secretPath = parsePath(file);
+  let text: string;
+  try {
+    text = readFileSync(secretPath, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read the file named by ${file.origin}: ${errorMessage(error)}`);
+  }
+  return parseSecret({ ...file, origin: `${file.origin} (${secretPath})` }, text.trim());
+}
+
+function parseSecret(raw: Raw, value: unknown): string {
+  // Never echo a secret back in an error message.
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigError(`Invalid ${raw.origin}: must be a non-empty string`);
+  }
+  if (/\s/.test(value)) {
+    throw new ConfigError(`Invalid ${raw.origin}: must not contain spaces or line breaks`);
+  }
+  return value;
+}
+
+function invalid(raw: Raw, expected: string): ConfigError {
+  return new ConfigError(`Invalid ${raw.origin}: ${expected} (got ${describe(raw.value)})`);
+}
+
+function parseInteger(raw: Raw, min: number, max: number): number {
+  const text = typeof raw.value === 'number' ? String(raw.value) : typeof raw.value === 'string' ? raw.value.trim() : '';
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalid(raw, `must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function parseBoolean(raw: Raw): boolean {
+  if (typeof raw.value === 'boolean') {
+    return raw.value;
+  }
+  const text = typeof raw.value === 'string' ? raw.value.trim().toLowerCase() : '';
+  if (text === 'true' || text === '1') {
+    return true;
+  }
+  if (text === 'false' || text === '0') {
+    return false;
+  }
+  throw invalid(raw, 'must be true or false');
+}
+
+function parseString(raw: Raw): string {
+  if (typeof raw.value !== 'string' || raw.value.trim() === '') {
+    throw invalid(raw, 'must be a non-empty string');
+  }
+  return raw.value.trim();
+}
+
+function parsePath(raw: Raw): string {
+  return path.resolve(raw.baseDir, parseString(raw));
+}
+
+function parseLogLevel(raw: Raw): LogLevel {
+  const text = typeof raw.value === 'string' ? raw.value.trim().toLowerCase() : '';
+  const level = LOG_LEVELS.find((candidate) => candidate === text);
+  if (level === undefined) {
+    throw invalid(raw, `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return level;
+}
+
+function parseDatabaseUrl(raw: Raw): string {
+  const text = parseString(raw);
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    // The URL may carry a password: name the variable, not the value.
+    throw new ConfigError(`Invalid ${raw.origin}: must be a postgres:// or postgresql:// URL`);
+  }
+  return text;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return 'a list';
+  }
+  return value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${String(value)}`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A database URL safe to log: the password replaced. */
+export function redactDatabaseUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password !== '') {
+      url.password = '***';
+    }
+    return url.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

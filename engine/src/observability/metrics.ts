@@ -1,0 +1,91 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface AlertMetrics {
+  /** Alerts stored, by source and result: created (new) or redelivered (known fingerprint and start). */
+  alertsReceived: Counter<'source' | 'result'>;
+  /** Intake requests, by source and result: accepted, invalid (400), overloaded (503), failed (500). */
+  alertRequests: Counter<'source' | 'result'>;
+  ingestBatchSize: Histogram;
+  ingestBatchDuration: Histogram;
+  /** Alerts received but not yet stored. */
+  queueDepth: Gauge;
+  /** Incidents by status; counted from the store when scraped. */
+  incidents: Gauge<'status'>;
+  /** Set by the intake: how to count incidents by status at scrape time. */
+  countIncidents: (() => Promise<Record<string, number>>) | undefined;
+}
+
+export interface EngineMetrics {
+  /** One registry per engine instance, so tests running several engines never share series. */
+  registry: Registry;
+  httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  alerts: AlertMetrics;
+}
+
+function createAlertMetrics(registry: Registry): AlertMetrics {
+  const alerts: AlertMetrics = {
+    alertsReceived: new Counter({
+      name: 'intelops_alerts_received_total',
+      help: 'Alerts stored by the intake, by source and result (created: new alert; redelivered: known fingerprint and start)',
+      labelNames: ['source', 'result'] as const,
+      registers: [registry],
+    }),
+    alertRequests: new Counter({
+      name: 'intelops_alert_requests_total',
+      help: 'Alert intake requests by source and result (accepted, invalid, overloaded, failed)',
+      labelNames: ['source', 'result'] as const,
+      registers: [registry],
+    }),
+    ingestBatchSize: new Histogram({
+      name: 'intelops_alert_ingest_batch_size',
+      help: 'Alerts written per intake transaction (group commit)',
+      buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000],
+      registers: [registry],
+    }),
+    ingestBatchDuration: new Histogram({
+      name: 'intelops_alert_ingest_batch_duration_seconds',
+      help: 'Time to store, group and summarize one intake batch',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'intelops_alert_ingest_queue_depth',
+      help: 'Alerts received and waiting to be stored',
+      registers: [registry],
+    }),
+    incidents: new Gauge({
+      name: 'intelops_incidents',
+      help: 'Incidents by status (open, resolving, resolved)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+      async collect() {
+        const count = alerts.countIncidents;
+        if (count === undefined) {
+          return;
+        }
+        try {
+          for (const [status, value] of Object.entries(await count())) {
+            this.set({ status }, value);
+          }
+        } catch {
+          // The store is closing or unreachable: keep the last values rather than fail the whole scrape.
+        }
+      },
+    }),
+    countIncidents: undefined,
+  };
+  return alerts;
+}
+
+export function createMetrics(): EngineMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const httpRequestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests served by the engine, by route pattern, method and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return { registry, httpRequestDuration, alerts: createAlertMetrics(registry) };
+}

@@ -1,0 +1,77 @@
+import Fastify from 'fastify';
+import type { FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { EngineLogger } from '../observability/logger.ts';
+import type { EngineMetrics } from '../observability/metrics.ts';
+import type { AlertIntake } from '../perception/alerts/intake.ts';
+import type { SecretFlags } from '../settings/settings.ts';
+import type { Store } from '../store/store.ts';
+import { ENGINE_VERSION } from '../version.ts';
+import { API_PREFIX, authPlugin } from './auth.ts';
+import { bodiesPlugin } from './bodies.ts';
+import { errorsPlugin, formatValidationError } from './errors.ts';
+import { httpMetricsPlugin } from './http-metrics.ts';
+import { openapiPlugin } from './openapi.ts';
+import { createValidatorCompiler } from './validation.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { cmdbRoutes } from './routes/cmdb.ts';
+import { healthRoutes } from './routes/health.ts';
+import { incidentRoutes } from './routes/incidents.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { statusRoutes } from './routes/status.ts';
+
+export type EngineApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  EngineLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface AppDeps {
+  store: Store;
+  logger: EngineLogger;
+  metrics: EngineMetrics;
+  /** undefined only in insecure mode. */
+  token: string | undefined;
+  bodyLimitBytes: number;
+  secrets: SecretFlags;
+  startedAt: Date;
+  intake: AlertIntake;
+  /** Accepted on the alert intake routes besides the API token. */
+  webhookToken?: string;
+  grafanaHmacSecret?: string;
+  /** The engine's clock; tests pass their own. */
+  clock?: () => Date;
+}
+
+/** The HTTP layer: one plugin per concern, then the routes per resource. Does not listen. */
+export async function buildApp(deps: AppDeps): Promise<EngineApp> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimitBytes,
+    schemaErrorFormatter: formatValidationError,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(createValidatorCompiler());
+
+  const clock = deps.clock ?? (() => new Date());
+  await app.register(errorsPlugin, { bodyLimitBytes: deps.bodyLimitBytes });
+  await app.register(bodiesPlugin);
+  await app.register(httpMetricsPlugin, { metrics: deps.metrics });
+  await app.register(authPlugin, {
+    token: deps.token,
+    webhookToken: deps.webhookToken,
+    grafanaHmacSecret: deps.grafanaHmacSecret,
+    now: () => clock().getTime(),
+  });
+  await app.register(openapiPlugin, { version: ENGINE_VERSION });
+
+  await app.register(healthRoutes, { store: deps.store, registry: deps.metrics.registry });
+  await app.register(statusRoutes, { prefix: API_PREFIX, storeKind: deps.store.kind, startedAt: deps.startedAt });
+  const contextChanged = () => deps.intake.contextChanged();
+  await app.register(settingsRoutes, { prefix: API_PREFIX, store: deps.store, secrets: deps.secrets, onSaved: contextChanged });
+  await app.register(alertRoutes, { prefix: API_PREFIX, intake: deps.intake, store: deps.store, metrics: deps.metrics.alerts });
+  await app.register(incidentRoutes, { prefix: API_PREFIX, store: deps.store, clock });
+  await app.register(cmdbRoutes, { prefix: API_PREFIX, store: deps.store, onSaved: contextChanged });
+  return app;
+}

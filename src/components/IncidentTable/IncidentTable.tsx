@@ -1,0 +1,148 @@
+import React from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Tooltip, useStyles2 } from '@grafana/ui';
+import type { Incident } from '../../datasource/incidents';
+import { incidentDurationMs } from '../../datasource/incidentSummary';
+import { incidentUrl } from '../../utils/utils.routing';
+import { SeverityBadge, StatusBadge } from '../IncidentBadges/IncidentBadges';
+import { testIds } from '../testIds';
+import { formatDuration, formatTime, formatTimeAgo } from './formatting';
+
+interface Props {
+  incidents: Incident[];
+  /** When the list was read: ongoing incidents last until then. */
+  now: number;
+  timeZone: string;
+}
+
+const MAX_SERVICES = 3;
+
+/** Incidents as rows, like Grafana's alert list; a row (or its title, by keyboard) opens the investigation. */
+export function IncidentTable({ incidents, now, timeZone }: Props) {
+  const styles = useStyles2(getStyles);
+  const navigate = useNavigate();
+
+  return (
+    <div className={styles.scroller}>
+      <table className={styles.table} aria-label="Incidents" data-testid={testIds.incidents.table}>
+        <thead>
+          <tr>
+            <th scope="col">Severity</th>
+            <th scope="col">Title</th>
+            <th scope="col">Services</th>
+            <th scope="col">Started</th>
+            <th scope="col">Duration</th>
+            <th scope="col" className={styles.number}>
+              Alerts
+            </th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {incidents.map((incident) => {
+            const href = incidentUrl(incident.id);
+            const started = Date.parse(incident.startsAt);
+            return (
+              <tr
+                key={incident.id}
+                className={styles.row}
+                data-testid={testIds.incidents.row}
+                // The title link handles its own clicks; the rest of the row opens the same page.
+                onClick={(event) => !event.defaultPrevented && navigate(href)}
+              >
+                <td>
+                  <SeverityBadge severity={incident.severity} />
+                </td>
+                <td className={styles.title}>
+                  <Link to={href} className={styles.link}>
+                    {incident.title}
+                  </Link>
+                </td>
+                <td>
+                  <Services services={incident.services} />
+                </td>
+                <td className={styles.nowrap}>
+                  <Tooltip content={formatTimeAgo(started, timeZone)}>
+                    <time dateTime={incident.startsAt}>{formatTime(started, timeZone)}</time>
+                  </Tooltip>
+                </td>
+                <td className={styles.nowrap}>{formatDuration(incidentDurationMs(incident, now))}</td>
+                <td className={styles.number}>{incident.alertCount}</td>
+                <td>
+                  <StatusBadge status={incident.status} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Services({ services }: { services: string[] }) {
+  const styles = useStyles2(getStyles);
+  if (services.length === 0) {
+    return <span className={styles.muted}>none known</span>;
+  }
+  const shown = services.slice(0, MAX_SERVICES);
+  const hidden = services.slice(MAX_SERVICES);
+  return (
+    <span className={styles.services}>
+      {shown.map((service) => (
+        <span key={service} className={styles.service}>
+          {service}
+        </span>
+      ))}
+      {hidden.length > 0 && (
+        <Tooltip content={hidden.join(', ')}>
+          <span className={styles.muted}>+{hidden.length} more</span>
+        </Tooltip>
+      )}
+    </span>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  scroller: css({ overflowX: 'auto', width: '100%' }),
+  table: css({
+    width: '100%',
+    borderCollapse: 'collapse',
+    'th, td': {
+      padding: theme.spacing(1, 1.5),
+      textAlign: 'left',
+      verticalAlign: 'middle',
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+    },
+    th: {
+      color: theme.colors.text.secondary,
+      fontSize: theme.typography.bodySmall.fontSize,
+      fontWeight: theme.typography.fontWeightMedium,
+      whiteSpace: 'nowrap',
+      background: theme.colors.background.secondary,
+    },
+  }),
+  row: css({
+    cursor: 'pointer',
+    '&:hover, &:focus-within': { background: theme.colors.action.hover },
+  }),
+  title: css({ minWidth: 240, fontWeight: theme.typography.fontWeightMedium }),
+  link: css({
+    color: theme.colors.text.primary,
+    '&:hover': { color: theme.colors.text.link, textDecoration: 'underline' },
+  }),
+  services: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5), alignItems: 'center' }),
+  service: css({
+    padding: theme.spacing(0, 0.75),
+    border: `1px solid ${theme.colors.border.medium}`,
+    borderRadius: theme.shape.radius.default,
+    fontSize: theme.typography.bodySmall.fontSize,
+    whiteSpace: 'nowrap',
+  }),
+  muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  nowrap: css({ whiteSpace: 'nowrap' }),
+  // Doubled class: wins over the table's left alignment.
+  number: css({ '&&': { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } }),
+});

@@ -1,0 +1,71 @@
+/** data-testid values shared by components and their tests (jest and Playwright). */
+export const testIds = {
+  appConfig: {
+    container: 'data-testid ac-container',
+  },
+  engineConnection: {
+    container: 'data-testid engine-connection',
+    status: 'data-testid engine-connection-status',
+    recheck: 'data-testid engine-connection-recheck',
+  },
+  pages: {
+    incidents: 'data-testid page-incidents',
+    investigation: 'data-testid page-investigation',
+    agentRuns: 'data-testid page-agent-runs',
+    evals: 'data-testid page-evals',
+    knowledge: 'data-testid page-knowledge',
+    workflows: 'data-testid page-workflows',
+    settings: 'data-testid page-settings',
+  },
+  datasourceConfig: {
+    engineUrl: 'data-testid ds-engine-url',
+    tokenInput: 'data-testid ds-token-input',
+  },
+  queryEditor: {
+    queryType: 'data-testid qe-query-type',
+    status: 'data-testid qe-status',
+    severity: 'data-testid qe-severity',
+    service: 'data-testid qe-service',
+  },
+  incidents: {
+    filters: 'data-testid incidents-filters',
+    status: 'data-testid incidents-filter-status',
+    severity: 'data-testid incidents-filter-severity',
+    service: 'data-testid incidents-filter-service',
+    clearFilters: 'data-testid incidents-clear-filters',
+    loading: 'data-testid incidents-loading',
+    empty: 'data-testid incidents-empty',
+    error: 'data-testid incidents-error',
+    table: 'data-testid incidents-table',
+    row: 'data-testid incidents-row',
+    summary: 'data-testid incidents-summary',
+  },
+  investigation: {
+    loading: 'data-testid investigation-loading',
+    error: 'data-testid investigation-error',
+    header: 'data-testid investigation-header',
+    alerts: 'data-testid investigation-alerts',
+    alertRow: 'data-testid investigation-alert-row',
+    grouping: 'data-testid investigation-grouping',
+  },
+  rootCausePanel: {
+    container: 'data-testid rootcause-panel',
+    card: 'data-testid rootcause-card',
+    confidence: 'data-testid rootcause-confidence',
+    evidence: 'data-testid rootcause-evidence',
+    method: 'data-testid rootcause-method',
+    empty: 'data-testid rootcause-empty',
+  },
+  agentTracePanel: {
+    container: 'data-testid agenttrace-panel',
+    row: 'data-testid agenttrace-row',
+    details: 'data-testid agenttrace-details',
+    empty: 'data-testid agenttrace-empty',
+  },
+  evalsPanel: {
+    container: 'data-testid evals-panel',
+    tile: 'data-testid evals-tile',
+    verdict: 'data-testid evals-verdict',
+    empty: 'data-testid evals-empty',
+  },
+};

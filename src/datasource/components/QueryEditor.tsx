@@ -1,0 +1,114 @@
+import React from 'react';
+import type { QueryEditorProps } from '@grafana/data';
+import { Combobox, type ComboboxOption, InlineField, Input, MultiCombobox, Stack, Text } from '@grafana/ui';
+import { testIds } from '../../components/testIds';
+import type { IntelOpsDataSource } from '../datasource';
+import { INCIDENT_STATUSES, SEVERITIES } from '../incidents';
+import { statusLabel } from '../incidentSummary';
+import { DEFAULT_QUERY_TYPE, type IntelOpsOptions, type IntelOpsQuery, QUERY_TYPES, type QueryType } from '../types';
+
+export type IntelOpsQueryEditorProps = QueryEditorProps<IntelOpsDataSource, IntelOpsQuery, IntelOpsOptions>;
+
+const options: Array<ComboboxOption<QueryType>> = QUERY_TYPES.map(({ value, label, description }) => ({
+  value,
+  label,
+  description,
+}));
+
+const statusOptions: Array<ComboboxOption<string>> = INCIDENT_STATUSES.map((value) => ({
+  value,
+  label: statusLabel(value),
+}));
+const severityOptions: Array<ComboboxOption<string>> = SEVERITIES.map((value) => ({ value, label: value }));
+
+export function QueryEditor({ query, onChange, onRunQuery }: IntelOpsQueryEditorProps) {
+  const queryType = query.queryType ?? DEFAULT_QUERY_TYPE;
+  const selected = QUERY_TYPES.find((option) => option.value === queryType);
+
+  const onQueryTypeChange = (option: ComboboxOption<QueryType>) => {
+    onChange({ ...query, queryType: option.value });
+    onRunQuery();
+  };
+
+  return (
+    <Stack direction="column" gap={1}>
+      <InlineField label="Query type" labelWidth={14} tooltip="What to read from the IntelOps engine">
+        <Combobox
+          id={`intelops-query-type-${query.refId}`}
+          data-testid={testIds.queryEditor.queryType}
+          width={30}
+          options={options}
+          value={queryType}
+          onChange={onQueryTypeChange}
+        />
+      </InlineField>
+      {queryType === 'incidents' && <IncidentFilters query={query} onChange={onChange} onRunQuery={onRunQuery} />}
+      {selected && (
+        <Text element="p" variant="bodySmall" color="secondary">
+          {selected.description}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+type FilterProps = Pick<IntelOpsQueryEditorProps, 'query' | 'onChange' | 'onRunQuery'>;
+
+function IncidentFilters({ query, onChange, onRunQuery }: FilterProps) {
+  const change = (patch: Partial<IntelOpsQuery>) => {
+    onChange({ ...query, ...patch });
+    onRunQuery();
+  };
+  // Typed variables ($severity) are kept as custom values, so a dashboard variable can drive the filter.
+  return (
+    <Stack direction="row" gap={1} wrap="wrap">
+      <InlineField label="Status" labelWidth={14} tooltip="Any status when empty">
+        <MultiCombobox
+          id={`intelops-status-${query.refId}`}
+          data-testid={testIds.queryEditor.status}
+          width="auto"
+          minWidth={16}
+          options={statusOptions}
+          value={query.status ?? []}
+          createCustomValue
+          placeholder="Any"
+          onChange={(picked) => change({ status: picked.map((option) => option.value) })}
+        />
+      </InlineField>
+      <InlineField label="Severity" labelWidth={10} tooltip="Any severity when empty">
+        <MultiCombobox
+          id={`intelops-severity-${query.refId}`}
+          data-testid={testIds.queryEditor.severity}
+          width="auto"
+          minWidth={16}
+          options={severityOptions}
+          value={query.severity ?? []}
+          createCustomValue
+          placeholder="Any"
+          onChange={(picked) => change({ severity: picked.map((option) => option.value) })}
+        />
+      </InlineField>
+      <InlineField
+        label="Service"
+        labelWidth={10}
+        tooltip="Incidents touching any of these services, comma-separated; dashboard variables such as $service work"
+      >
+        {/* Runs the query when the field is left, not at every key; a new query value remounts it. */}
+        <Input
+          key={query.service ?? ''}
+          id={`intelops-service-${query.refId}`}
+          data-testid={testIds.queryEditor.service}
+          width={30}
+          placeholder="checkout, $service"
+          defaultValue={query.service ?? ''}
+          onBlur={(event) => {
+            const service = event.currentTarget.value.trim();
+            if (service !== (query.service ?? '')) {
+              change({ service });
+            }
+          }}
+        />
+      </InlineField>
+    </Stack>
+  );
+}

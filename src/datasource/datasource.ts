@@ -1,0 +1,142 @@
+import {
+  type DataFrame,
+  type DataQueryError,
+  type DataQueryRequest,
+  type DataQueryResponse,
+  DataSourceApi,
+  type DataSourceInstanceSettings,
+  type ScopedVars,
+  type TestDataSourceResponse,
+  type TimeRange,
+} from '@grafana/data';
+import { getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
+import { EngineClient, type EngineFetch } from './engineClient';
+import { checkEngineConnection, describeEngineFailure, fetchEngineStatus } from './engineStatus';
+import { engineStatusFrame } from './frames';
+import { fetchIncidents } from './incidents';
+import { incidentsFrame } from './incidentsFrame';
+import { DEFAULT_QUERY_TYPE, type IntelOpsOptions, type IntelOpsQuery, isQueryType, type QueryType } from './types';
+
+/** Name of the plugin.json route that forwards to the engine with the token. */
+export const ENGINE_ROUTE = 'engine';
+
+/** The part of Grafana's TemplateSrv the datasource uses. */
+export type VariableInterpolator = Pick<TemplateSrv, 'replace'>;
+
+interface QueryContext {
+  client: EngineClient;
+  /** The query with its template variables already replaced. */
+  query: IntelOpsQuery;
+  range: TimeRange;
+}
+
+type QueryRunner = (context: QueryContext) => Promise<DataFrame[]>;
+
+// One runner per query type; a new query type adds its runner here.
+const runners: Record<QueryType, QueryRunner> = {
+  status: async ({ client, query }) => [engineStatusFrame(await fetchEngineStatus(client), query.refId)],
+  incidents: async ({ client, query, range }) => {
+    const { incidents } = await fetchIncidents(client, {
+      from: range.from.valueOf(),
+      to: range.to.valueOf(),
+      status: query.status,
+      severity: query.severity,
+      service: splitList(query.service),
+    });
+    return [incidentsFrame(incidents, query.refId, Date.now())];
+  },
+};
+
+/** "a, b" means a or b: how a multi-value variable reads in the csv format. */
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** Data-proxy URL of the engine route: Grafana forwards `${url}/engine/...` to jsonData.engineUrl. */
+export function engineProxyUrl(instanceSettings: DataSourceInstanceSettings<IntelOpsOptions>): string {
+  return `${instanceSettings.url ?? ''}/${ENGINE_ROUTE}`;
+}
+
+export class IntelOpsDataSource extends DataSourceApi<IntelOpsQuery, IntelOpsOptions> {
+  readonly client: EngineClient;
+  private readonly engineUrl?: string;
+  private readonly templateSrv?: VariableInterpolator;
+
+  constructor(
+    instanceSettings: DataSourceInstanceSettings<IntelOpsOptions>,
+    send?: EngineFetch,
+    templateSrv?: VariableInterpolator
+  ) {
+    super(instanceSettings);
+    this.client = new EngineClient(engineProxyUrl(instanceSettings), send);
+    this.engineUrl = instanceSettings.jsonData.engineUrl;
+    this.templateSrv = templateSrv;
+  }
+
+  /** Replaces dashboard variables ($service, $severity…) in the filters; multi-value variables become a list. */
+  applyTemplateVariables(query: IntelOpsQuery, scopedVars: ScopedVars): IntelOpsQuery {
+    const templateSrv = this.templateSrv ?? getTemplateSrv();
+    const replace = (value: string) => templateSrv.replace(value, scopedVars, 'csv');
+    const replaceList = (values: string[] | undefined) =>
+      values === undefined ? undefined : values.flatMap((value) => splitList(replace(value)));
+    return {
+      ...query,
+      ...(query.service !== undefined ? { service: replace(query.service) } : {}),
+      ...(query.status !== undefined ? { status: replaceList(query.status) } : {}),
+      ...(query.severity !== undefined ? { severity: replaceList(query.severity) } : {}),
+    };
+  }
+
+  interpolateVariablesInQueries(queries: IntelOpsQuery[], scopedVars: ScopedVars): IntelOpsQuery[] {
+    return queries.map((query) => this.applyTemplateVariables(query, scopedVars));
+  }
+
+  getDefaultQuery(): Partial<IntelOpsQuery> {
+    return { queryType: DEFAULT_QUERY_TYPE };
+  }
+
+  filterQuery(query: IntelOpsQuery): boolean {
+    return !query.hide;
+  }
+
+  async query(request: DataQueryRequest<IntelOpsQuery>): Promise<DataQueryResponse> {
+    const results = await Promise.all(
+      request.targets.filter((query) => this.filterQuery(query)).map((query) => this.runQuery(query, request))
+    );
+    const errors = results.flatMap((result) => ('error' in result ? [result.error] : []));
+    return {
+      data: results.flatMap((result) => ('frames' in result ? result.frames : [])),
+      ...(errors.length > 0 ? { errors } : {}),
+    };
+  }
+
+  private async runQuery(
+    query: IntelOpsQuery,
+    request: DataQueryRequest<IntelOpsQuery>
+  ): Promise<{ frames: DataFrame[] } | { error: DataQueryError }> {
+    const queryType: unknown = query.queryType ?? DEFAULT_QUERY_TYPE;
+    if (!isQueryType(queryType)) {
+      return {
+        error: {
+          refId: query.refId,
+          message: `Unknown IntelOps query type "${String(queryType)}": pick one in the query editor.`,
+        },
+      };
+    }
+    try {
+      const interpolated = this.applyTemplateVariables(query, request.scopedVars);
+      return { frames: await runners[queryType]({ client: this.client, query: interpolated, range: request.range }) };
+    } catch (error) {
+      return {
+        error: { refId: query.refId, message: describeEngineFailure(error, this.engineUrl || 'the configured URL') },
+      };
+    }
+  }
+
+  testDatasource(): Promise<TestDataSourceResponse> {
+    return checkEngineConnection(this.client, this.engineUrl);
+  }
+}

@@ -1,0 +1,123 @@
+import { lastValueFrom, type Observable } from 'rxjs';
+import { type BackendSrvRequest, getBackendSrv, isFetchError } from '@grafana/runtime';
+
+/** The part of a response the client reads; Grafana's FetchResponse satisfies it. */
+export interface EngineResponse {
+  status: number;
+  data: unknown;
+}
+
+/** Sends one request; getBackendSrv().fetch in Grafana, a fake in tests. */
+export type EngineFetch = (request: BackendSrvRequest) => Observable<EngineResponse>;
+
+/** Every engine API path is versioned. */
+export type EnginePath = `/api/v1/${string}`;
+
+export type EngineErrorKind =
+  /** Grafana's proxy could not connect (502/503/504) or the request never got an answer. */
+  | 'unreachable'
+  /** The engine refused the token (401/403; Grafana turns an upstream 401 into a 400 with a fixed text). */
+  | 'unauthorized'
+  /** Nothing at that path: usually not an IntelOps engine behind the URL. */
+  | 'not-found'
+  /** Any other non-2xx status. */
+  | 'http'
+  /** A 2xx whose body is not what the engine sends. */
+  | 'invalid-response';
+
+// Grafana's data proxy replaces an upstream 401 with a 400 carrying this text, so the Grafana session survives.
+const GRAFANA_PROXY_AUTH_FAILURE = 'Authentication to data source failed';
+
+export class EngineRequestError extends Error {
+  readonly kind: EngineErrorKind;
+  readonly path: string;
+  readonly status?: number;
+  readonly detail?: string;
+
+  constructor(kind: EngineErrorKind, path: string, status?: number, detail?: string) {
+    const answered = status === undefined ? 'no answer' : `status ${status}`;
+    super(`IntelOps engine request ${path} failed (${kind}, ${answered})${detail ? `: ${detail}` : ''}`);
+    this.name = 'EngineRequestError';
+    this.kind = kind;
+    this.path = path;
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+export function isEngineRequestError(error: unknown): error is EngineRequestError {
+  return error instanceof EngineRequestError;
+}
+
+/** Turns a failed status (or none) and the body's message into the kind of failure it means. */
+export function classifyFailure(status: number | undefined, detail: string | undefined): EngineErrorKind {
+  if (status === undefined || status <= 0 || status === 502 || status === 503 || status === 504) {
+    return 'unreachable';
+  }
+  if (status === 401 || status === 403 || (status === 400 && detail?.includes(GRAFANA_PROXY_AUTH_FAILURE))) {
+    return 'unauthorized';
+  }
+  if (status === 404) {
+    return 'not-found';
+  }
+  return 'http';
+}
+
+/** The human-readable message in an error body: engine JSON `{message}`/`{error}`, or Grafana's plain text. */
+export function messageFromBody(body: unknown): string | undefined {
+  if (typeof body === 'string') {
+    const text = body.trim();
+    return text === '' ? undefined : text.slice(0, 300);
+  }
+  if (typeof body === 'object' && body !== null) {
+    for (const key of ['message', 'error']) {
+      const value: unknown = Reflect.get(body, key);
+      if (typeof value === 'string' && value.trim() !== '') {
+        return value.trim().slice(0, 300);
+      }
+    }
+  }
+  return undefined;
+}
+
+const grafanaFetch: EngineFetch = (request) => getBackendSrv().fetch<unknown>(request);
+
+/**
+ * HTTP client for the engine API, bound to the datasource's data-proxy route.
+ * The browser never holds the engine token: Grafana's server adds it to each proxied request (plugin.json routes).
+ */
+export class EngineClient {
+  readonly baseUrl: string;
+  private readonly send: EngineFetch;
+
+  constructor(baseUrl: string, send: EngineFetch = grafanaFetch) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.send = send;
+  }
+
+  get(path: EnginePath, params?: Record<string, string | number>): Promise<unknown> {
+    return this.request({ method: 'GET', url: `${this.baseUrl}${path}`, params }, path);
+  }
+
+  private async request(request: BackendSrvRequest, path: EnginePath): Promise<unknown> {
+    try {
+      const response = await lastValueFrom(this.send({ ...request, showErrorAlert: false, showSuccessAlert: false }));
+      return response.data;
+    } catch (error) {
+      throw toEngineError(error, path);
+    }
+  }
+}
+
+function toEngineError(error: unknown, path: string): EngineRequestError {
+  if (isEngineRequestError(error)) {
+    return error;
+  }
+  if (isFetchError(error)) {
+    const status = typeof error.status === 'number' ? error.status : undefined;
+    const detail = messageFromBody(error.data) ?? error.statusText ?? error.message;
+    return new EngineRequestError(classifyFailure(status, detail), path, status, detail);
+  }
+  const detail = error instanceof Error ? error.message : undefined;
+  return new EngineRequestError('unreachable', path, undefined, detail);
+}

@@ -1,0 +1,61 @@
+import type { DataSourceJsonData } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
+
+/** The engine's HTTP API version this plugin speaks (`apiVersion` in GET /api/v1/status). */
+export const REQUIRED_API_VERSION = 1;
+
+/** Shown in the config editor and in messages when no engine URL is set yet. */
+export const ENGINE_URL_PLACEHOLDER = 'http://localhost:8686';
+
+/** Query types the datasource answers; later issues add root causes, agent runs and evals here. */
+export type QueryType = 'status' | 'incidents';
+
+export interface QueryTypeOption {
+  value: QueryType;
+  label: string;
+  description: string;
+}
+
+export const QUERY_TYPES: QueryTypeOption[] = [
+  {
+    value: 'status',
+    label: 'Status',
+    description: "The engine's version, API version, store kind and uptime (GET /api/v1/status)",
+  },
+  {
+    value: 'incidents',
+    label: 'Incidents',
+    description:
+      'Incidents active in the dashboard time range, one row each, for a table panel (GET /api/v1/incidents)',
+  },
+];
+
+export const DEFAULT_QUERY_TYPE: QueryType = 'status';
+
+export interface IntelOpsQuery extends DataQuery {
+  queryType?: QueryType;
+  /** Incidents: statuses to keep (any when empty); values may be template variables. */
+  status?: string[];
+  /** Incidents: severities to keep (any when empty). */
+  severity?: string[];
+  /** Incidents: services, comma-separated; `$service` with several values matches any of them. */
+  service?: string;
+}
+
+/** Non-secret datasource settings (jsonData); the secret token is handled by ConfigEditor only. */
+export interface IntelOpsOptions extends DataSourceJsonData {
+  engineUrl?: string;
+}
+
+/** GET /api/v1/status */
+export interface EngineStatus {
+  version: string;
+  apiVersion: number;
+  store: string;
+  startedAt: string;
+  uptimeSeconds: number;
+}
+
+export function isQueryType(value: unknown): value is QueryType {
+  return QUERY_TYPES.some((option) => option.value === value);
+}

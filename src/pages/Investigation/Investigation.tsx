@@ -1,0 +1,109 @@
+import React, { useMemo } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { getTimeZone } from '@grafana/data';
+import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
+import { Alert, Button, Icon, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
+import { IncidentAlerts } from '../../components/IncidentAlerts/IncidentAlerts';
+import { IncidentHeader } from '../../components/IncidentHeader/IncidentHeader';
+import { PageEmptyState } from '../../components/PageEmptyState/PageEmptyState';
+import { testIds } from '../../components/testIds';
+import { ROUTES } from '../../constants';
+import { type DatasourceLookup, datasourceSettingsUrl, NEW_DATASOURCE_URL } from '../../services/engineConnection';
+import { prefixRoute } from '../../utils/utils.routing';
+import { type IncidentView, useIncident } from './useIncident';
+
+interface Props {
+  /** Grafana's DataSourceSrv unless a test or the browser harness passes its own. */
+  lookup?: DatasourceLookup;
+}
+
+export default function Investigation({ lookup }: Props) {
+  const { incidentId } = useParams<{ incidentId?: string }>();
+  return (
+    <PluginPage subTitle="One incident: what fired, where, and why the alerts belong together">
+      <div data-testid={testIds.pages.investigation}>
+        <Stack direction="column" gap={2}>
+          <div>
+            <Link to={prefixRoute(ROUTES.Incidents)}>
+              <Icon name="arrow-left" /> All incidents
+            </Link>
+          </div>
+          {incidentId ? (
+            <IncidentInvestigation id={incidentId} lookup={lookup} />
+          ) : (
+            <PageEmptyState message="No incident selected">
+              Open an incident from the Incidents page to see its alerts and why they were grouped together.
+            </PageEmptyState>
+          )}
+        </Stack>
+      </div>
+    </PluginPage>
+  );
+}
+
+function IncidentInvestigation({ id, lookup }: { id: string; lookup?: DatasourceLookup }) {
+  // getDataSourceSrv works on every supported Grafana (>=12.3); its replacements in @grafana/runtime/unstable may not.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  const datasources = useMemo(() => lookup ?? getDataSourceSrv(), [lookup]);
+  const { view, reload } = useIncident(datasources, id);
+  return <InvestigationBody view={view} onReload={reload} timeZone={getTimeZone()} />;
+}
+
+function InvestigationBody({
+  view,
+  onReload,
+  timeZone,
+}: {
+  view: IncidentView;
+  onReload: () => void;
+  timeZone: string;
+}) {
+  switch (view.phase) {
+    case 'loading':
+      return (
+        <div data-testid={testIds.investigation.loading}>
+          <LoadingPlaceholder text="Loading the incident from the engine…" />
+        </div>
+      );
+    case 'no-datasource':
+      return (
+        <div data-testid={testIds.investigation.error}>
+          <Alert severity="info" title="No IntelOps datasource yet">
+            <Stack direction="column" gap={1} alignItems="flex-start">
+              <span>Incidents are read from the engine through an IntelOps datasource: add one first.</span>
+              <LinkButton href={NEW_DATASOURCE_URL} variant="primary" size="sm">
+                Add the IntelOps datasource
+              </LinkButton>
+            </Stack>
+          </Alert>
+        </div>
+      );
+    case 'error':
+      return (
+        <div data-testid={testIds.investigation.error}>
+          <Alert severity="error" title="Could not load the incident">
+            <Stack direction="column" gap={1} alignItems="flex-start">
+              <span>{view.message}</span>
+              <Stack direction="row" gap={1}>
+                <Button variant="secondary" size="sm" icon="sync" onClick={onReload}>
+                  Try again
+                </Button>
+                {view.datasource && (
+                  <LinkButton href={datasourceSettingsUrl(view.datasource.uid)} variant="secondary" size="sm">
+                    Datasource settings
+                  </LinkButton>
+                )}
+              </Stack>
+            </Stack>
+          </Alert>
+        </div>
+      );
+    case 'data':
+      return (
+        <div>
+          <IncidentHeader incident={view.incident} now={view.loadedAt} timeZone={timeZone} />
+          <IncidentAlerts incident={view.incident} timeZone={timeZone} />
+        </div>
+      );
+  }
+}

@@ -1,0 +1,5 @@
+import type { EvalThresholds } from './evalScores';
+
+export interface EvalsOptions {
+  thresholds?: Partial<EvalThresholds>;
+}

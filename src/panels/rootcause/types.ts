@@ -1,0 +1,4 @@
+export interface RootCauseOptions {
+  /** Evidence chips under each cause; off for very small panels. */
+  showEvidence: boolean;
+}

@@ -1,0 +1,70 @@
+import { incidentListJson } from '../../src/datasource/testing/incidentFixtures';
+
+/**
+ * Answers the engine API on Grafana's data-proxy paths (/api/datasources/proxy/uid/<engine>/engine/api/v1/...)
+ * for the browser harness, with incidents shaped exactly as the engine sends them. The <engine> uid picks a scene:
+ * storm (five incidents), slow (the same after 1.5 s), quiet (none), down (502 as Grafana's proxy answers).
+ */
+
+const PROXY_PATH = /^\/api\/datasources\/proxy\/uid\/([\w-]+)\/engine(\/api\/v1\/.*)$/;
+
+export interface EngineAnswer {
+  status: number;
+  body: unknown;
+  delayMs: number;
+}
+
+type IncidentJson = ReturnType<typeof incidentListJson>['incidents'][number];
+
+function list(params: URLSearchParams, key: string): string[] {
+  return params
+    .getAll(key)
+    .flatMap((value) => value.split(','))
+    .filter((value) => value !== '');
+}
+
+function time(value: string | null): number | undefined {
+  if (value === null) {
+    return undefined;
+  }
+  return /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+}
+
+// The engine's filter rules: active in [from, to]; OR within a filter, AND across filters.
+function matches(incident: IncidentJson, params: URLSearchParams): boolean {
+  const from = time(params.get('from'));
+  const to = time(params.get('to'));
+  const statuses = list(params, 'status');
+  const severities = list(params, 'severity');
+  const services = list(params, 'service');
+  return (
+    (to === undefined || Date.parse(incident.startsAt) <= to) &&
+    (from === undefined || incident.endsAt === null || Date.parse(incident.endsAt) >= from) &&
+    (statuses.length === 0 || statuses.includes(incident.status)) &&
+    (severities.length === 0 || severities.includes(incident.severity)) &&
+    (services.length === 0 || incident.services.some((service) => services.includes(service)))
+  );
+}
+
+export function answerEngine(pathname: string, params: URLSearchParams, now = Date.now()): EngineAnswer | undefined {
+  const match = PROXY_PATH.exec(pathname);
+  if (!match) {
+    return undefined;
+  }
+  const [, engine, apiPath] = match;
+  if (engine === 'down') {
+    return { status: 502, body: { message: 'Bad Gateway' }, delayMs: 0 };
+  }
+  const incidents = engine === 'quiet' ? [] : incidentListJson(now).incidents;
+  const delayMs = engine === 'slow' ? 1500 : 0;
+  if (apiPath === '/api/v1/incidents') {
+    return { status: 200, body: { incidents: incidents.filter((i) => matches(i, params)), truncated: false }, delayMs };
+  }
+  const id = apiPath.startsWith('/api/v1/incidents/')
+    ? decodeURIComponent(apiPath.slice('/api/v1/incidents/'.length))
+    : '';
+  const incident = incidents.find((candidate) => candidate.id === id);
+  return incident
+    ? { status: 200, body: incident, delayMs }
+    : { status: 404, body: { message: `No incident with id "${id}"` }, delayMs };
+}

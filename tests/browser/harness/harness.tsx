@@ -1,0 +1,106 @@
+import React from 'react';
+import { createRoot } from 'react-dom/client';
+import { css } from '@emotion/css';
+import { createTheme, type DataFrame, type GrafanaTheme2, ThemeContext } from '@grafana/data';
+import { GlobalStyles, PanelChrome } from '@grafana/ui';
+import { AgentTracePanel } from '../../../src/panels/agenttrace/AgentTracePanel';
+import { EvalsPanel } from '../../../src/panels/evals/EvalsPanel';
+import { RootCausePanel } from '../../../src/panels/rootcause/RootCausePanel';
+import { panelProps } from '../../../src/panels/shared/testing/panelProps';
+import type { AgentTraceOptions } from '../../../src/panels/agenttrace/types';
+import type { EvalsOptions } from '../../../src/panels/evals/types';
+import type { RootCauseOptions } from '../../../src/panels/rootcause/types';
+import { agentTraceFrames, evalFrames, rootCauseFallbackFrames, rootCauseFrames } from './frames';
+import { PageHarness } from './pageHarness';
+
+// One page per panel and data set: ?panel=rootcause&data=main; both themes side by side, each in Grafana's panel chrome.
+// App pages: /<dark|light>/<engine>/a/intelops-aiops-app/<page> (see pageHarness.tsx).
+
+type Mode = 'dark' | 'light';
+
+interface Scene {
+  title: string;
+  width: number;
+  height: number;
+  render: (series: DataFrame[], width: number, height: number) => React.ReactNode;
+  data: Record<string, DataFrame[]>;
+}
+
+// A 6x8 dashboard cell is about 450x300 px on a 1920 px wide dashboard.
+const scenes: Record<string, Scene> = {
+  rootcause: {
+    title: 'Top root causes',
+    width: 450,
+    height: 300,
+    render: (series, width, height) => (
+      <RootCausePanel {...panelProps<RootCauseOptions>(series, { showEvidence: true }, { width, height })} />
+    ),
+    data: { main: rootCauseFrames, fallback: rootCauseFallbackFrames, empty: [] },
+  },
+  agenttrace: {
+    title: 'Agent run',
+    width: 640,
+    height: 330,
+    render: (series, width, height) => (
+      <AgentTracePanel {...panelProps<AgentTraceOptions>(series, { showService: false }, { width, height })} />
+    ),
+    data: { main: agentTraceFrames, empty: [] },
+  },
+  evals: {
+    title: 'Evals',
+    width: 600,
+    height: 300,
+    render: (series, width, height) => <EvalsPanel {...panelProps<EvalsOptions>(series, {}, { width, height })} />,
+    data: { main: evalFrames, empty: [] },
+  },
+};
+
+function ThemedPanel({ scene, series, mode }: { scene: Scene; series: DataFrame[]; mode: Mode }) {
+  const theme = createTheme({ colors: { mode } });
+  return (
+    <ThemeContext.Provider value={theme}>
+      <section className={styles.canvas(theme)} data-theme={mode} aria-label={`${mode} theme`}>
+        <PanelChrome title={scene.title} width={scene.width} height={scene.height}>
+          {(width, height) => scene.render(series, width, height)}
+        </PanelChrome>
+      </section>
+    </ThemeContext.Provider>
+  );
+}
+
+const styles = {
+  page: css({ display: 'flex', gap: 0, alignItems: 'stretch', width: 'max-content' }),
+  canvas: (theme: GrafanaTheme2) =>
+    css({ background: theme.colors.background.canvas, padding: theme.spacing(2), color: theme.colors.text.primary }),
+};
+
+function Harness() {
+  const params = new URLSearchParams(window.location.search);
+  const scene = scenes[params.get('panel') ?? ''];
+  const series = scene?.data[params.get('data') ?? 'main'];
+  if (!scene || !series) {
+    return <p>Unknown panel or data: {window.location.search}</p>;
+  }
+  return (
+    <>
+      <ThemeContext.Provider value={createTheme({ colors: { mode: 'dark' } })}>
+        <GlobalStyles />
+      </ThemeContext.Provider>
+      <main className={styles.page} id="harness">
+        <ThemedPanel scene={scene} series={series} mode="dark" />
+        <ThemedPanel scene={scene} series={series} mode="light" />
+      </main>
+    </>
+  );
+}
+
+// Where Grafana UI loads its icons from (the harness server serves them there).
+Reflect.set(window, '__grafana_public_path__', '/public/');
+
+const container = document.getElementById('root');
+const [mode, engine] = window.location.pathname.split('/').filter(Boolean);
+if (container && (mode === 'dark' || mode === 'light') && engine) {
+  createRoot(container).render(<PageHarness mode={mode} engine={engine} />);
+} else if (container) {
+  createRoot(container).render(<Harness />);
+}

@@ -1,0 +1,98 @@
+// Docker has no engine on CI machines: these checks stand in for `docker compose config`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { PLUGIN_IDS, repoRoot } from './repo.ts';
+
+type Service = {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  ports?: string[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  command?: string[];
+  secrets?: string[];
+};
+type Compose = { services: Record<string, Service>; secrets?: Record<string, { environment?: string }> };
+
+const compose: Compose = parse(readFileSync(join(repoRoot, 'docker-compose.yaml'), 'utf8'));
+const services = compose.services;
+
+function service(name: string): Service {
+  const found = services[name];
+  assert.ok(found, `service ${name} is missing`);
+  return found;
+}
+
+test('has every part of the stack', () => {
+  for (const name of ['grafana', 'engine', 'prometheus', 'loki', 'tempo', 'alertmanager']) {
+    service(name);
+  }
+});
+
+test('pins every image to a version', () => {
+  for (const [name, service] of Object.entries(services)) {
+    assert.ok(service.image, `${name} has no image`);
+    const tag = service.image.split(':')[1];
+    assert.match(tag ?? '', /^v?\d+\.\d+\.\d+/, `${name} image ${service.image} is not pinned to a version`);
+  }
+});
+
+test('grafana loads the unsigned plugins with dist/ and provisioning/ mounted', () => {
+  const grafana = service('grafana');
+  const allowed = (grafana.environment?.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS ?? '').split(',');
+  assert.deepEqual([...allowed].sort(), [...PLUGIN_IDS].sort());
+  assert.ok(grafana.volumes?.includes('./dist:/var/lib/grafana/plugins/intelops-aiops-app:ro'));
+  assert.ok(grafana.volumes?.includes('./provisioning:/etc/grafana/provisioning:ro'));
+  assert.ok(grafana.ports?.includes('3000:3000'));
+  assert.equal(grafana.environment?.INTELOPS_ENGINE_URL, 'http://engine:8686');
+});
+
+test('the engine is built from engine/Dockerfile and gets its token as a secret', () => {
+  const engine = service('engine');
+  assert.deepEqual(engine.build, { context: '.', dockerfile: 'engine/Dockerfile' });
+  assert.ok(existsSync(join(repoRoot, 'engine/Dockerfile')));
+  assert.ok(engine.ports?.some((p) => p.endsWith(':8686')));
+  assert.equal(engine.environment?.INTELOPS_TOKEN_FILE, '/run/secrets/intelops_token');
+  assert.ok(engine.secrets?.includes('intelops_token'));
+  assert.equal(compose.secrets?.intelops_token?.environment, 'INTELOPS_TOKEN');
+});
+
+test('the engine Dockerfile runs the engine entry point on Node 22', () => {
+  const dockerfile = readFileSync(join(repoRoot, 'engine/Dockerfile'), 'utf8');
+  assert.match(dockerfile, /^FROM node:22[.\d]*-/m);
+  const cmd = /^CMD \[(.*)\]/m.exec(dockerfile)?.[1] ?? '';
+  const entry = JSON.parse(`[${cmd}]`).find((arg: string) => arg.endsWith('.ts'));
+  assert.ok(entry && existsSync(join(repoRoot, entry)), `CMD entry ${entry} does not exist`);
+});
+
+test('prometheus accepts Tempo service-graph remote writes and alerts to Alertmanager', () => {
+  const prometheus = service('prometheus');
+  assert.ok(prometheus.command?.includes('--web.enable-remote-write-receiver'));
+  const config = parse(readFileSync(join(repoRoot, 'deploy/prometheus/prometheus.yml'), 'utf8'));
+  const jobs = config.scrape_configs.map((c: { job_name: string }) => c.job_name);
+  assert.ok(jobs.includes('intelops-engine'));
+  assert.deepEqual(config.alerting.alertmanagers[0].static_configs[0].targets, ['alertmanager:9093']);
+});
+
+test('alertmanager posts to the engine webhook with the token file', () => {
+  const config = parse(readFileSync(join(repoRoot, 'deploy/alertmanager/alertmanager.yml'), 'utf8'));
+  const webhook = config.receivers[0].webhook_configs[0];
+  assert.equal(webhook.url, 'http://engine:8686/api/v1/alerts/alertmanager');
+  assert.equal(webhook.http_config.authorization.credentials_file, '/run/secrets/intelops_token');
+  assert.ok(service('alertmanager').secrets?.includes('intelops_token'));
+});
+
+test('every file mounted from the repository exists', () => {
+  for (const [name, service] of Object.entries(services)) {
+    for (const volume of service.volumes ?? []) {
+      const source = volume.split(':')[0] ?? '';
+      if (!source.startsWith('./') || source === './dist') {
+        continue; // named volumes, and dist/ which `npm run build` makes
+      }
+      assert.ok(existsSync(join(repoRoot, source)), `${name} mounts ${source}, which does not exist`);
+    }
+  }
+});
