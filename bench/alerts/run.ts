@@ -16,7 +16,7 @@ const { values: args } = parseArgs({
     token: { type: 'string' },
     seeds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '50' },
-    storms: { type: 'string', default: '8' },
+    storms: { type: 'string', default: '30' },
     json: { type: 'string' },
   },
 });

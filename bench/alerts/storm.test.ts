@@ -38,3 +38,12 @@ test('faults propagate to callers: one fault spans several services', () => {
   const services = new Set(storm.deliveries.flatMap((d) => d.payload.alerts.map((a) => a.labels.service)));
   assert.ok(services.size > 1, `one fault reached ${services.size} service(s)`);
 });
+
+test('storms with different name prefixes have disjoint truths, so they can be scored together', () => {
+  const first = generateStorm({ ...options, namePrefix: 'a-' });
+  const second = generateStorm({ ...options, namePrefix: 'b-', start: new Date('2026-11-03T08:00:00Z') });
+  const groups = (storm: typeof first) => new Set([...storm.truth.values()].filter((group) => !group.startsWith('noise:')));
+  const shared = [...groups(first)].filter((group) => groups(second).has(group));
+  assert.deepEqual(shared, []);
+  assert.ok(first.services.every((service) => service.name.startsWith('a-')));
+});

@@ -238,7 +238,7 @@ export function generateStorm(options: StormOptions): Storm {
     for (let attempt = 0; attempt < 50; attempt++) {
       const root = services[Math.min(services.length - 1, Math.floor(Math.sqrt(rnd()) * services.length))];
       const start = Math.floor(rnd() * options.durationMs * 0.8);
-      const candidate = root === undefined ? [] : faultFirings(`fault-${f}`, root.name, callers, start, rnd);
+      const candidate = root === undefined ? [] : faultFirings(`${options.namePrefix ?? ''}fault-${f}`, root.name, callers, start, rnd);
       const hit = new Set(candidate.flatMap((c) => (c.service === undefined ? [] : [c.service])));
       const from = Math.min(...candidate.map((c) => c.startsAt)) - 15 * 60_000;
       const to = Math.max(...candidate.map((c) => c.endsAt)) + 15 * 60_000;
