@@ -46,13 +46,14 @@ export async function checkDatasource(
     const api = await lookup.get(datasource.uid);
     return fromTestResult(datasource, await api.testDatasource());
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      state: 'failed',
-      datasource,
-      message: `Grafana could not load the datasource "${datasource.name}": ${reason}`,
-    };
+    return { state: 'failed', datasource, message: datasourceLoadFailure(datasource, error) };
   }
+}
+
+/** The sentence for a datasource Grafana could not load (DataSourceSrv.get failed). */
+export function datasourceLoadFailure(datasource: EngineDatasource, error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  return `Grafana could not load the datasource "${datasource.name}": ${reason}`;
 }
 
 export function datasourceSettingsUrl(uid: string): string {

@@ -8,7 +8,12 @@ import {
   type IncidentList,
   type IncidentsRequest,
 } from '../datasource/incidents';
-import { type DatasourceLookup, type EngineDatasource, findEngineDatasources } from './engineConnection';
+import {
+  datasourceLoadFailure,
+  type DatasourceLookup,
+  type EngineDatasource,
+  findEngineDatasources,
+} from './engineConnection';
 
 /** A read from the engine, in the words the page shows. */
 export type EngineRead<T> =
@@ -46,12 +51,7 @@ export async function readFromEngine<T>(
   try {
     client = Reflect.get(await lookup.get(datasource.uid), 'client');
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      state: 'failed',
-      datasource,
-      message: `Grafana could not load the datasource "${datasource.name}": ${reason}`,
-    };
+    return { state: 'failed', datasource, message: datasourceLoadFailure(datasource, error) };
   }
   if (!isEngineReader(client)) {
     return {

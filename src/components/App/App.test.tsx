@@ -1,9 +1,10 @@
 import React from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { type AppRootProps, PluginType } from '@grafana/data';
+import type { AppRootProps } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import { ENGINE_STATUS } from '../../datasource/testing/fakeEngineFetch';
 import { fakeDatasourceLookup, intelOpsSettings } from '../../services/testing/fakeDatasources';
+import { appPluginMeta } from '../../testing/pluginMeta';
 import { testIds } from '../testIds';
 import App from './App';
 
@@ -46,24 +47,7 @@ jest.mock('@grafana/runtime', () => ({
 
 const props: AppRootProps = {
   basename: '/a/intelops-aiops-app',
-  meta: {
-    id: 'intelops-aiops-app',
-    name: 'IntelOps',
-    type: PluginType.app,
-    enabled: true,
-    jsonData: {},
-    module: '',
-    baseUrl: '',
-    info: {
-      author: { name: 'IntelOps' },
-      description: '',
-      links: [],
-      logos: { small: '', large: '' },
-      screenshots: [],
-      updated: '',
-      version: '',
-    },
-  },
+  meta: appPluginMeta(true),
   query: {},
   path: '',
   onNavChanged: jest.fn(),

@@ -1,7 +1,8 @@
 import React from 'react';
 import { render, screen } from '@testing-library/react';
-import { AppPlugin, PluginType } from '@grafana/data';
+import { AppPlugin } from '@grafana/data';
 import { fakeDatasourceLookup, intelOpsSettings } from '../../services/testing/fakeDatasources';
+import { appPluginMeta } from '../../testing/pluginMeta';
 import { testIds } from '../testIds';
 import AppConfig from './AppConfig';
 
@@ -16,24 +17,7 @@ jest.mock('@grafana/runtime', () => ({
 
 function appPlugin(enabled: boolean): AppPlugin {
   const plugin = new AppPlugin();
-  plugin.meta = {
-    id: 'intelops-aiops-app',
-    name: 'IntelOps',
-    type: PluginType.app,
-    enabled,
-    jsonData: {},
-    module: '',
-    baseUrl: '',
-    info: {
-      author: { name: 'IntelOps' },
-      description: '',
-      links: [],
-      logos: { small: '', large: '' },
-      screenshots: [],
-      updated: '',
-      version: '',
-    },
-  };
+  plugin.meta = appPluginMeta(enabled);
   return plugin;
 }
 

@@ -6,8 +6,8 @@ import {
   type ConnectionResult,
   type DatasourceLookup,
   datasourceSettingsUrl,
-  NEW_DATASOURCE_URL,
 } from '../../services/engineConnection';
+import { NoDatasourceAlert } from '../EngineReadStates/EngineReadStates';
 import { testIds } from '../testIds';
 
 type View = { phase: 'checking' } | { phase: 'no-datasource' } | { phase: 'done'; results: ConnectionResult[] };
@@ -68,17 +68,10 @@ function ConnectionStatus({ view }: { view: View }) {
   }
   if (view.phase === 'no-datasource') {
     return (
-      <Alert severity="info" title="No IntelOps datasource yet">
-        <Stack direction="column" gap={1} alignItems="flex-start">
-          <span>
-            The app reaches the engine through an IntelOps datasource: add one with the engine URL and token, or
-            provision it from provisioning/datasources/intelops.yaml.
-          </span>
-          <LinkButton href={NEW_DATASOURCE_URL} variant="primary" size="sm">
-            Add the IntelOps datasource
-          </LinkButton>
-        </Stack>
-      </Alert>
+      <NoDatasourceAlert>
+        The app reaches the engine through an IntelOps datasource: add one with the engine URL and token, or provision
+        it from provisioning/datasources/intelops.yaml.
+      </NoDatasourceAlert>
     );
   }
   return (

@@ -6,6 +6,8 @@ import type { Incident, IncidentAlert } from '../../datasource/incidents';
 import { ruleCounts, ruleLabel } from '../../datasource/incidentSummary';
 import { StatusBadge } from '../IncidentBadges/IncidentBadges';
 import { formatTime } from '../IncidentTable/formatting';
+import { tableStyles } from '../tableStyles';
+import { type TableColumn, TableHead } from '../TableHead/TableHead';
 import { testIds } from '../testIds';
 
 interface Props {
@@ -14,6 +16,14 @@ interface Props {
 }
 
 /** The grouping explained: how many alerts each rule joined, then every alert with the reason it joined. */
+const COLUMNS: TableColumn[] = [
+  { label: 'Alert' },
+  { label: 'Service' },
+  { label: 'Status' },
+  { label: 'Started' },
+  { label: 'Why it joined' },
+];
+
 export function IncidentAlerts({ incident, timeZone }: Props) {
   const styles = useStyles2(getStyles);
   const counts = ruleCounts(incident);
@@ -44,15 +54,7 @@ export function IncidentAlerts({ incident, timeZone }: Props) {
             aria-label="Alerts of the incident"
             data-testid={testIds.investigation.alerts}
           >
-            <thead>
-              <tr>
-                <th scope="col">Alert</th>
-                <th scope="col">Service</th>
-                <th scope="col">Status</th>
-                <th scope="col">Started</th>
-                <th scope="col">Why it joined</th>
-              </tr>
-            </thead>
+            <TableHead columns={COLUMNS} />
             <tbody>
               {incident.alerts.map((alert) => (
                 <AlertRow key={`${alert.fingerprint}@${alert.startsAt}`} alert={alert} timeZone={timeZone} />
@@ -99,24 +101,7 @@ function AlertRow({ alert, timeZone }: { alert: IncidentAlert; timeZone: string 
 
 const getStyles = (theme: GrafanaTheme2) => ({
   section: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
-  scroller: css({ overflowX: 'auto', width: '100%' }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(1, 1.5),
-      textAlign: 'left',
-      verticalAlign: 'top',
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-    },
-    th: {
-      color: theme.colors.text.secondary,
-      fontSize: theme.typography.bodySmall.fontSize,
-      fontWeight: theme.typography.fontWeightMedium,
-      background: theme.colors.background.secondary,
-      whiteSpace: 'nowrap',
-    },
-  }),
+  ...tableStyles(theme, 'top'),
   title: css({ fontWeight: theme.typography.fontWeightMedium, minWidth: 200 }),
   muted: css({ color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightRegular }),
   nowrap: css({ whiteSpace: 'nowrap' }),

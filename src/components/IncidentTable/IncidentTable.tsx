@@ -7,6 +7,8 @@ import type { Incident } from '../../datasource/incidents';
 import { incidentDurationMs } from '../../datasource/incidentSummary';
 import { incidentUrl } from '../../utils/utils.routing';
 import { SeverityBadge, StatusBadge } from '../IncidentBadges/IncidentBadges';
+import { tableStyles } from '../tableStyles';
+import { TableHead } from '../TableHead/TableHead';
 import { testIds } from '../testIds';
 import { formatDuration, formatTime, formatTimeAgo } from './formatting';
 
@@ -27,19 +29,17 @@ export function IncidentTable({ incidents, now, timeZone }: Props) {
   return (
     <div className={styles.scroller}>
       <table className={styles.table} aria-label="Incidents" data-testid={testIds.incidents.table}>
-        <thead>
-          <tr>
-            <th scope="col">Severity</th>
-            <th scope="col">Title</th>
-            <th scope="col">Services</th>
-            <th scope="col">Started</th>
-            <th scope="col">Duration</th>
-            <th scope="col" className={styles.number}>
-              Alerts
-            </th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            { label: 'Severity' },
+            { label: 'Title' },
+            { label: 'Services' },
+            { label: 'Started' },
+            { label: 'Duration' },
+            { label: 'Alerts', className: styles.number },
+            { label: 'Status' },
+          ]}
+        />
         <tbody>
           {incidents.map((incident) => {
             const href = incidentUrl(incident.id);
@@ -106,24 +106,7 @@ function Services({ services }: { services: string[] }) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  scroller: css({ overflowX: 'auto', width: '100%' }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(1, 1.5),
-      textAlign: 'left',
-      verticalAlign: 'middle',
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-    },
-    th: {
-      color: theme.colors.text.secondary,
-      fontSize: theme.typography.bodySmall.fontSize,
-      fontWeight: theme.typography.fontWeightMedium,
-      whiteSpace: 'nowrap',
-      background: theme.colors.background.secondary,
-    },
-  }),
+  ...tableStyles(theme, 'middle'),
   row: css({
     cursor: 'pointer',
     '&:hover, &:focus-within': { background: theme.colors.action.hover },

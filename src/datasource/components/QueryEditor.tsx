@@ -1,10 +1,14 @@
 import React from 'react';
 import type { QueryEditorProps } from '@grafana/data';
-import { Combobox, type ComboboxOption, InlineField, Input, MultiCombobox, Stack, Text } from '@grafana/ui';
+import { Combobox, type ComboboxOption, InlineField, Input, Stack, Text } from '@grafana/ui';
+import {
+  IncidentFilter,
+  type IncidentFilterProps,
+  SEVERITY_OPTIONS,
+  STATUS_OPTIONS,
+} from '../../components/IncidentFilter/IncidentFilter';
 import { testIds } from '../../components/testIds';
 import type { IntelOpsDataSource } from '../datasource';
-import { INCIDENT_STATUSES, SEVERITIES } from '../incidents';
-import { statusLabel } from '../incidentSummary';
 import { DEFAULT_QUERY_TYPE, type IntelOpsOptions, type IntelOpsQuery, QUERY_TYPES, type QueryType } from '../types';
 
 export type IntelOpsQueryEditorProps = QueryEditorProps<IntelOpsDataSource, IntelOpsQuery, IntelOpsOptions>;
@@ -15,11 +19,12 @@ const options: Array<ComboboxOption<QueryType>> = QUERY_TYPES.map(({ value, labe
   description,
 }));
 
-const statusOptions: Array<ComboboxOption<string>> = INCIDENT_STATUSES.map((value) => ({
-  value,
-  label: statusLabel(value),
-}));
-const severityOptions: Array<ComboboxOption<string>> = SEVERITIES.map((value) => ({ value, label: value }));
+const filters: Array<
+  { key: 'status' | 'severity' } & Pick<IncidentFilterProps, 'label' | 'labelWidth' | 'tooltip' | 'options'>
+> = [
+  { key: 'status', label: 'Status', labelWidth: 14, tooltip: 'Any status when empty', options: STATUS_OPTIONS },
+  { key: 'severity', label: 'Severity', labelWidth: 10, tooltip: 'Any severity when empty', options: SEVERITY_OPTIONS },
+];
 
 export function QueryEditor({ query, onChange, onRunQuery }: IntelOpsQueryEditorProps) {
   const queryType = query.queryType ?? DEFAULT_QUERY_TYPE;
@@ -62,32 +67,18 @@ function IncidentFilters({ query, onChange, onRunQuery }: FilterProps) {
   // Typed variables ($severity) are kept as custom values, so a dashboard variable can drive the filter.
   return (
     <Stack direction="row" gap={1} wrap="wrap">
-      <InlineField label="Status" labelWidth={14} tooltip="Any status when empty">
-        <MultiCombobox
-          id={`intelops-status-${query.refId}`}
-          data-testid={testIds.queryEditor.status}
-          width="auto"
+      {filters.map(({ key, ...filter }) => (
+        <IncidentFilter
+          key={key}
+          id={`intelops-${key}-${query.refId}`}
+          testId={testIds.queryEditor[key]}
           minWidth={16}
-          options={statusOptions}
-          value={query.status ?? []}
+          value={query[key] ?? []}
           createCustomValue
-          placeholder="Any"
-          onChange={(picked) => change({ status: picked.map((option) => option.value) })}
+          onChange={(picked) => change({ [key]: picked })}
+          {...filter}
         />
-      </InlineField>
-      <InlineField label="Severity" labelWidth={10} tooltip="Any severity when empty">
-        <MultiCombobox
-          id={`intelops-severity-${query.refId}`}
-          data-testid={testIds.queryEditor.severity}
-          width="auto"
-          minWidth={16}
-          options={severityOptions}
-          value={query.severity ?? []}
-          createCustomValue
-          placeholder="Any"
-          onChange={(picked) => change({ severity: picked.map((option) => option.value) })}
-        />
-      </InlineField>
+      ))}
       <InlineField
         label="Service"
         labelWidth={10}

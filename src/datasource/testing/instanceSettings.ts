@@ -1,4 +1,5 @@
 import { type DataSourceInstanceSettings, PluginType } from '@grafana/data';
+import { PLUGIN_INFO } from '../../testing/pluginMeta';
 import type { IntelOpsOptions } from '../types';
 
 /** Instance settings as Grafana hands them to the datasource in proxy mode. */
@@ -23,15 +24,7 @@ export function intelOpsSettings(
       type: PluginType.datasource,
       module: '',
       baseUrl: '',
-      info: {
-        author: { name: 'IntelOps' },
-        description: '',
-        links: [],
-        logos: { small: '', large: '' },
-        screenshots: [],
-        updated: '',
-        version: '',
-      },
+      info: PLUGIN_INFO,
     },
   };
 }

@@ -3,17 +3,13 @@ import { useSearchParams } from 'react-router-dom';
 import { css } from '@emotion/css';
 import { getTimeZone, type GrafanaTheme2 } from '@grafana/data';
 import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
-import { Alert, Button, EmptyState, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Button, EmptyState, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import { EngineLoading, NoDatasourceAlert, ReadErrorAlert } from '../../components/EngineReadStates/EngineReadStates';
 import { IncidentTable } from '../../components/IncidentTable/IncidentTable';
 import { testIds } from '../../components/testIds';
 import { ROUTES } from '../../constants';
 import { isOngoing } from '../../datasource/incidentSummary';
-import {
-  type DatasourceLookup,
-  datasourceSettingsUrl,
-  type EngineDatasource,
-  NEW_DATASOURCE_URL,
-} from '../../services/engineConnection';
+import type { DatasourceLookup, EngineDatasource } from '../../services/engineConnection';
 import { prefixRoute } from '../../utils/utils.routing';
 import { IncidentsToolbar } from './IncidentsToolbar';
 import { hasFilters, type IncidentsUrlState, parseUrlState, timeRangeOf, writeUrlState } from './incidentsUrlState';
@@ -74,11 +70,7 @@ interface BodyProps {
 function IncidentsBody({ view, timeZone, filtered, onClearFilters, onRetry }: BodyProps) {
   switch (view.phase) {
     case 'loading':
-      return (
-        <div data-testid={testIds.incidents.loading}>
-          <LoadingPlaceholder text="Loading incidents from the engine…" />
-        </div>
-      );
+      return <EngineLoading testId={testIds.incidents.loading} text="Loading incidents from the engine…" />;
     case 'no-datasource':
       return <NoDatasource />;
     case 'error':
@@ -156,17 +148,10 @@ function NoMatch({ onClearFilters }: { onClearFilters: () => void }) {
 function NoDatasource() {
   return (
     <div data-testid={testIds.incidents.error}>
-      <Alert severity="info" title="No IntelOps datasource yet">
-        <Stack direction="column" gap={1} alignItems="flex-start">
-          <span>
-            The Incidents page reads from the engine through an IntelOps datasource: add one with the engine URL and
-            token, or provision it from provisioning/datasources/intelops.yaml.
-          </span>
-          <LinkButton href={NEW_DATASOURCE_URL} variant="primary" size="sm">
-            Add the IntelOps datasource
-          </LinkButton>
-        </Stack>
-      </Alert>
+      <NoDatasourceAlert>
+        The Incidents page reads from the engine through an IntelOps datasource: add one with the engine URL and token,
+        or provision it from provisioning/datasources/intelops.yaml.
+      </NoDatasourceAlert>
     </div>
   );
 }
@@ -182,24 +167,11 @@ function LoadError({
 }) {
   return (
     <div data-testid={testIds.incidents.error}>
-      <Alert severity="error" title="Could not load the incidents">
-        <Stack direction="column" gap={1} alignItems="flex-start">
-          <span>{message}</span>
-          <Stack direction="row" gap={1}>
-            <Button variant="secondary" size="sm" icon="sync" onClick={onRetry}>
-              Try again
-            </Button>
-            {datasource && (
-              <LinkButton href={datasourceSettingsUrl(datasource.uid)} variant="secondary" size="sm">
-                Datasource settings
-              </LinkButton>
-            )}
-            <LinkButton href={prefixRoute(ROUTES.Settings)} variant="secondary" size="sm" icon="cog">
-              Check the engine connection
-            </LinkButton>
-          </Stack>
-        </Stack>
-      </Alert>
+      <ReadErrorAlert title="Could not load the incidents" message={message} datasource={datasource} onRetry={onRetry}>
+        <LinkButton href={prefixRoute(ROUTES.Settings)} variant="secondary" size="sm" icon="cog">
+          Check the engine connection
+        </LinkButton>
+      </ReadErrorAlert>
     </div>
   );
 }

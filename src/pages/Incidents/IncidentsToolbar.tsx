@@ -1,18 +1,14 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, TimeRange } from '@grafana/data';
+import { Button, RefreshPicker, TimeRangePicker, useStyles2 } from '@grafana/ui';
 import {
-  Button,
-  type ComboboxOption,
-  InlineField,
-  MultiCombobox,
-  RefreshPicker,
-  TimeRangePicker,
-  useStyles2,
-} from '@grafana/ui';
+  IncidentFilter,
+  type IncidentFilterProps,
+  SEVERITY_OPTIONS,
+  STATUS_OPTIONS,
+} from '../../components/IncidentFilter/IncidentFilter';
 import { testIds } from '../../components/testIds';
-import { INCIDENT_STATUSES, SEVERITIES } from '../../datasource/incidents';
-import { statusLabel } from '../../datasource/incidentSummary';
 import { hasFilters, type IncidentsUrlState, shiftedTimes, urlTimes, zoomedOutTimes } from './incidentsUrlState';
 
 interface Props {
@@ -26,13 +22,11 @@ interface Props {
   onRefresh: () => void;
 }
 
-const statusOptions: Array<ComboboxOption<string>> = INCIDENT_STATUSES.map((value) => ({
-  value,
-  label: statusLabel(value),
-}));
-const severityOptions: Array<ComboboxOption<string>> = SEVERITIES.map((value) => ({ value, label: value }));
-
-const values = (picked: Array<ComboboxOption<string>>) => picked.map((option) => option.value);
+type FilterKey = 'status' | 'severity' | 'service';
+type Filter = { key: FilterKey } & Pick<
+  IncidentFilterProps,
+  'label' | 'minWidth' | 'maxWidth' | 'options' | 'createCustomValue'
+>;
 
 /** Filters on the left, Grafana's time range and refresh pickers on the right; every change goes to the URL. */
 export function IncidentsToolbar({ state, timeRange, timeZone, services, refreshing, onChange, onRefresh }: Props) {
@@ -40,50 +34,26 @@ export function IncidentsToolbar({ state, timeRange, timeZone, services, refresh
   const serviceOptions = [...new Set([...state.service, ...services])]
     .sort((a, b) => a.localeCompare(b))
     .map((value) => ({ value, label: value }));
+  const filters: Filter[] = [
+    { key: 'status', label: 'Status', minWidth: 12, maxWidth: 30, options: STATUS_OPTIONS },
+    { key: 'severity', label: 'Severity', minWidth: 12, maxWidth: 40, options: SEVERITY_OPTIONS },
+    { key: 'service', label: 'Service', minWidth: 14, maxWidth: 40, options: serviceOptions, createCustomValue: true },
+  ];
 
   return (
     <div className={styles.toolbar} data-testid={testIds.incidents.filters}>
       <div className={styles.filters}>
-        <InlineField label="Status" className={styles.field}>
-          <MultiCombobox
-            id="intelops-incidents-status"
-            data-testid={testIds.incidents.status}
-            width="auto"
-            minWidth={12}
-            maxWidth={30}
-            placeholder="Any"
-            options={statusOptions}
-            value={state.status}
-            onChange={(picked) => onChange({ status: values(picked) })}
+        {filters.map(({ key, ...filter }) => (
+          <IncidentFilter
+            key={key}
+            id={`intelops-incidents-${key}`}
+            testId={testIds.incidents[key]}
+            className={styles.field}
+            value={state[key]}
+            onChange={(picked) => onChange({ [key]: picked })}
+            {...filter}
           />
-        </InlineField>
-        <InlineField label="Severity" className={styles.field}>
-          <MultiCombobox
-            id="intelops-incidents-severity"
-            data-testid={testIds.incidents.severity}
-            width="auto"
-            minWidth={12}
-            maxWidth={40}
-            placeholder="Any"
-            options={severityOptions}
-            value={state.severity}
-            onChange={(picked) => onChange({ severity: values(picked) })}
-          />
-        </InlineField>
-        <InlineField label="Service" className={styles.field}>
-          <MultiCombobox
-            id="intelops-incidents-service"
-            data-testid={testIds.incidents.service}
-            width="auto"
-            minWidth={14}
-            maxWidth={40}
-            placeholder="Any"
-            options={serviceOptions}
-            createCustomValue
-            value={state.service}
-            onChange={(picked) => onChange({ service: values(picked) })}
-          />
-        </InlineField>
+        ))}
         {hasFilters(state) && (
           <Button
             variant="secondary"

@@ -2,13 +2,14 @@ import React, { useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { getTimeZone } from '@grafana/data';
 import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
-import { Alert, Button, Icon, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
+import { Icon, Stack } from '@grafana/ui';
+import { EngineLoading, NoDatasourceAlert, ReadErrorAlert } from '../../components/EngineReadStates/EngineReadStates';
 import { IncidentAlerts } from '../../components/IncidentAlerts/IncidentAlerts';
 import { IncidentHeader } from '../../components/IncidentHeader/IncidentHeader';
 import { PageEmptyState } from '../../components/PageEmptyState/PageEmptyState';
 import { testIds } from '../../components/testIds';
 import { ROUTES } from '../../constants';
-import { type DatasourceLookup, datasourceSettingsUrl, NEW_DATASOURCE_URL } from '../../services/engineConnection';
+import type { DatasourceLookup } from '../../services/engineConnection';
 import { prefixRoute } from '../../utils/utils.routing';
 import { type IncidentView, useIncident } from './useIncident';
 
@@ -60,42 +61,24 @@ function InvestigationBody({
 }) {
   switch (view.phase) {
     case 'loading':
-      return (
-        <div data-testid={testIds.investigation.loading}>
-          <LoadingPlaceholder text="Loading the incident from the engine…" />
-        </div>
-      );
+      return <EngineLoading testId={testIds.investigation.loading} text="Loading the incident from the engine…" />;
     case 'no-datasource':
       return (
         <div data-testid={testIds.investigation.error}>
-          <Alert severity="info" title="No IntelOps datasource yet">
-            <Stack direction="column" gap={1} alignItems="flex-start">
-              <span>Incidents are read from the engine through an IntelOps datasource: add one first.</span>
-              <LinkButton href={NEW_DATASOURCE_URL} variant="primary" size="sm">
-                Add the IntelOps datasource
-              </LinkButton>
-            </Stack>
-          </Alert>
+          <NoDatasourceAlert>
+            Incidents are read from the engine through an IntelOps datasource: add one first.
+          </NoDatasourceAlert>
         </div>
       );
     case 'error':
       return (
         <div data-testid={testIds.investigation.error}>
-          <Alert severity="error" title="Could not load the incident">
-            <Stack direction="column" gap={1} alignItems="flex-start">
-              <span>{view.message}</span>
-              <Stack direction="row" gap={1}>
-                <Button variant="secondary" size="sm" icon="sync" onClick={onReload}>
-                  Try again
-                </Button>
-                {view.datasource && (
-                  <LinkButton href={datasourceSettingsUrl(view.datasource.uid)} variant="secondary" size="sm">
-                    Datasource settings
-                  </LinkButton>
-                )}
-              </Stack>
-            </Stack>
-          </Alert>
+          <ReadErrorAlert
+            title="Could not load the incident"
+            message={view.message}
+            datasource={view.datasource}
+            onRetry={onReload}
+          />
         </div>
       );
     case 'data':

@@ -3,7 +3,9 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
+import { kindColour } from '../shared/kindColour';
 import { PanelEmptyState } from '../shared/PanelEmptyState';
+import { PanelFrame } from '../shared/PanelFrame';
 import { describeSpan, formatDuration, type SpanKind, type WaterfallSpan, waterfallFromFrames } from './agentTrace';
 import type { AgentTraceOptions } from './types';
 
@@ -24,8 +26,8 @@ const KIND_LABELS: Record<SpanKind, string> = {
   other: 'other',
 };
 
-function kindColour(theme: GrafanaTheme2, kind: SpanKind): string {
-  return kind === 'other' ? theme.colors.text.secondary : theme.visualization.getColorByName(KIND_COLOURS[kind]);
+function spanColour(theme: GrafanaTheme2, kind: SpanKind): string {
+  return kindColour(theme, KIND_COLOURS, kind, theme.colors.text.secondary);
 }
 
 // Arrow keys move between rows like in Grafana's trace view; Tab leaves the list.
@@ -62,7 +64,7 @@ export function AgentTracePanel({ data, options }: PanelProps<AgentTraceOptions>
   const selected = waterfall.spans.find((span) => span.spanId === selectedId);
 
   return (
-    <div className={styles.container} data-testid={testIds.agentTracePanel.container}>
+    <PanelFrame testId={testIds.agentTracePanel.container} gap={0.5}>
       <div className={styles.header}>
         <span>
           {waterfall.spans.length} spans · {formatDuration(waterfall.totalMs)}
@@ -71,7 +73,7 @@ export function AgentTracePanel({ data, options }: PanelProps<AgentTraceOptions>
         <ul className={styles.legend} aria-label="Span kinds">
           {waterfall.kinds.map((kind) => (
             <li key={kind} className={styles.legendItem}>
-              <span className={styles.swatch} style={{ background: kindColour(theme, kind) }} />
+              <span className={styles.swatch} style={{ background: spanColour(theme, kind) }} />
               {KIND_LABELS[kind]}
             </li>
           ))}
@@ -82,7 +84,7 @@ export function AgentTracePanel({ data, options }: PanelProps<AgentTraceOptions>
           <SpanRow
             key={span.spanId}
             span={span}
-            colour={kindColour(theme, span.kind)}
+            colour={spanColour(theme, span.kind)}
             selected={span.spanId === selectedId}
             showService={options.showService}
             onSelect={() => setSelectedId(span.spanId === selectedId ? undefined : span.spanId)}
@@ -90,7 +92,7 @@ export function AgentTracePanel({ data, options }: PanelProps<AgentTraceOptions>
         ))}
       </ul>
       {selected && <SpanDetails span={selected} />}
-    </div>
+    </PanelFrame>
   );
 }
 
@@ -167,13 +169,6 @@ function SpanDetails({ span }: { span: WaterfallSpan }) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  container: css({
-    height: '100%',
-    overflow: 'auto',
-    display: 'flex',
-    flexDirection: 'column',
-    gap: theme.spacing(0.5),
-  }),
   header: css({
     ...theme.typography.bodySmall,
     display: 'flex',

@@ -4,6 +4,7 @@ import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { PanelEmptyState } from '../shared/PanelEmptyState';
+import { PanelFrame } from '../shared/PanelFrame';
 import {
   type EvalTile,
   evalScoresFromFrames,
@@ -33,7 +34,7 @@ export function EvalsPanel({ data, options }: PanelProps<EvalsOptions>) {
   }
 
   return (
-    <div className={styles.container} data-testid={testIds.evalsPanel.container}>
+    <PanelFrame testId={testIds.evalsPanel.container} gap={1}>
       <p className={styles.verdict(verdict.status)} data-testid={testIds.evalsPanel.verdict} role="status">
         <span aria-hidden="true">{verdict.status === 'good' ? '✓' : '!'}</span>
         <span>{verdict.sentences.join('. ')}.</span>
@@ -43,7 +44,7 @@ export function EvalsPanel({ data, options }: PanelProps<EvalsOptions>) {
           <Tile key={tile.id} tile={tile} />
         ))}
       </ul>
-    </div>
+    </PanelFrame>
   );
 }
 
@@ -75,13 +76,6 @@ function statusColour(theme: GrafanaTheme2, status: TileStatus, part: 'main' | '
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  container: css({
-    height: '100%',
-    overflow: 'auto',
-    display: 'flex',
-    flexDirection: 'column',
-    gap: theme.spacing(1),
-  }),
   verdict: (status: TileStatus) =>
     css({
       margin: 0,

@@ -3,7 +3,9 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
+import { kindColour } from '../shared/kindColour';
 import { PanelEmptyState } from '../shared/PanelEmptyState';
+import { PanelFrame } from '../shared/PanelFrame';
 import {
   confidencePercent,
   type EvidenceChip,
@@ -29,7 +31,7 @@ export function RootCausePanel({ data, options }: PanelProps<RootCauseOptions>) 
   }
 
   return (
-    <div className={styles.container} data-testid={testIds.rootCausePanel.container}>
+    <PanelFrame testId={testIds.rootCausePanel.container} gap={0.5}>
       <ol className={styles.list} aria-label="Top root causes">
         {view.cards.map((card) => (
           <CauseCard key={card.key} card={card} showEvidence={options.showEvidence} />
@@ -45,7 +47,7 @@ export function RootCausePanel({ data, options }: PanelProps<RootCauseOptions>) 
           <span aria-hidden="true">⚠</span> LLM unavailable: showing the deterministic graph ranking.
         </p>
       )}
-    </div>
+    </PanelFrame>
   );
 }
 
@@ -98,7 +100,7 @@ function CauseCard({ card, showEvidence }: { card: RootCauseCard; showEvidence: 
 function Evidence({ chip }: { chip: EvidenceChip }) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
-  const colour = evidenceColour(theme, chip.kind);
+  const colour = kindColour(theme, EVIDENCE_COLOURS, chip.kind, theme.colors.border.strong);
   return (
     <li
       className={styles.chip}
@@ -116,26 +118,14 @@ function Evidence({ chip }: { chip: EvidenceChip }) {
   );
 }
 
-const EVIDENCE_COLOURS: Record<EvidenceKind, string> = {
+const EVIDENCE_COLOURS: Record<Exclude<EvidenceKind, 'other'>, string> = {
   metric: 'blue',
   log: 'purple',
   trace: 'orange',
   change: 'green',
-  other: 'text',
 };
 
-function evidenceColour(theme: GrafanaTheme2, kind: EvidenceKind): string {
-  return kind === 'other' ? theme.colors.border.strong : theme.visualization.getColorByName(EVIDENCE_COLOURS[kind]);
-}
-
 const getStyles = (theme: GrafanaTheme2) => ({
-  container: css({
-    height: '100%',
-    overflow: 'auto',
-    display: 'flex',
-    flexDirection: 'column',
-    gap: theme.spacing(0.5),
-  }),
   list: css({
     listStyle: 'none',
     margin: 0,

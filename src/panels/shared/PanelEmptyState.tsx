@@ -2,6 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
+import { PanelFrame } from './PanelFrame';
 
 interface Props {
   title: string;
@@ -13,24 +14,19 @@ interface Props {
 export function PanelEmptyState({ title, children, testId }: Props) {
   const styles = useStyles2(getStyles);
   return (
-    <div className={styles.container} data-testid={testId}>
+    <PanelFrame testId={testId} gap={0.5} className={styles.centred}>
       <p className={styles.title}>{title}</p>
       <div className={styles.body}>{children}</div>
-    </div>
+    </PanelFrame>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  container: css({
-    height: '100%',
-    overflow: 'auto',
-    display: 'flex',
-    flexDirection: 'column',
+  centred: css({
     justifyContent: 'center',
     alignItems: 'center',
     textAlign: 'center',
     padding: theme.spacing(1),
-    gap: theme.spacing(0.5),
   }),
   title: css({
     margin: 0,
