@@ -21,6 +21,19 @@ const { values: args } = parseArgs({
   },
 });
 
+/** A whole number ≥ 1 from a flag, or exit with a message naming the flag. */
+function count(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${flag} takes a whole number of at least 1; got "${value}"`);
+    process.exit(2);
+  }
+  return n;
+}
+const SEEDS = count('seeds', args.seeds);
+const CONCURRENCY = count('concurrency', args.concurrency);
+const STORMS = count('storms', args.storms);
+
 const STORM = { name: 'storm', services: 300, faults: 20, noisyRules: 10, durationMs: 360 * 60_000 };
 const PRESETS: Array<{ name: string } & Omit<StormOptions, 'seed'>> = [
   { name: 'small', services: 10, faults: 1, noisyRules: 2, durationMs: 30 * 60_000 },
@@ -168,7 +181,7 @@ function printRows(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const owned = args.url === undefined ? await startEngineProcess() : undefined;
-  const concurrency = Number(args.concurrency);
+  const concurrency = CONCURRENCY;
   const client: Client = {
     url: args.url ?? owned?.url ?? '',
     token: args.token ?? owned?.token ?? process.env.INTELOPS_TOKEN ?? '',
@@ -179,7 +192,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     let day = 0;
     for (const preset of PRESETS) {
-      for (let seed = 1; seed <= Number(args.seeds); seed++) {
+      for (let seed = 1; seed <= SEEDS; seed++) {
         const start = ORIGIN + day++ * DAY;
         const storm = generateStorm({ ...preset, seed, start: new Date(start) });
         expectOk(await call(client, 'PUT', '/api/v1/cmdb', { services: storm.services }), 'PUT /api/v1/cmdb');
@@ -199,7 +212,7 @@ async function main(): Promise<void> {
     }
 
     // 2. Throughput: many storms at once, interleaved, with one CMDB holding all their services.
-    const storms = Array.from({ length: Number(args.storms) }, (_, i) =>
+    const storms = Array.from({ length: STORMS }, (_, i) =>
       generateStorm({ ...STORM, seed: 100 + i, start: new Date(ORIGIN + (day + i) * DAY), namePrefix: `s${i}-` })
     );
     expectOk(await call(client, 'PUT', '/api/v1/cmdb', { services: storms.flatMap((s) => s.services) }), 'PUT /api/v1/cmdb');
