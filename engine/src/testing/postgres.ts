@@ -1,7 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, chmod, rm } from 'node:fs/promises';
-import { freePort } from './processes.ts';
+import { findBinary, freePort } from './processes.ts';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -53,7 +53,7 @@ function osUser(): { name: string; uid: number; gid: number } | undefined {
 
 function command(bin: string, tool: string, args: string[], user: string | undefined): [string, string[]] {
   const file = path.join(bin, tool);
-  return user === undefined ? [file, args] : ['runuser', ['-u', user, '--', file, ...args]];
+  return user === undefined ? [file, args] : [findBinary('runuser') ?? 'runuser', ['-u', user, '--', file, ...args]];
 }
 
 /** A throwaway PostgreSQL server on 127.0.0.1, in a temp folder, with trust auth for the `intelops` superuser. */

@@ -19,7 +19,8 @@ export function freePort(): Promise<number> {
 
 /** The first of `names` found on PATH or in /usr/bin, or undefined. */
 export function findBinary(...names: string[]): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/bin', '/usr/local/bin'];
+  // root's tools (runuser) live in sbin, which a minimal PATH may leave out.
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/bin', '/usr/local/bin', '/usr/sbin', '/sbin'];
   for (const name of names) {
     for (const dir of dirs) {
       const file = path.join(dir, name);
