@@ -181,11 +181,10 @@ function printRows(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const owned = args.url === undefined ? await startEngineProcess() : undefined;
-  const concurrency = CONCURRENCY;
   const client: Client = {
     url: args.url ?? owned?.url ?? '',
     token: args.token ?? owned?.token ?? process.env.INTELOPS_TOKEN ?? '',
-    agent: new Agent({ keepAlive: true, maxSockets: concurrency }),
+    agent: new Agent({ keepAlive: true, maxSockets: CONCURRENCY }),
   };
   try {
     // 1. Accuracy: each storm alone, on its own day, with its own CMDB.
@@ -196,14 +195,14 @@ async function main(): Promise<void> {
         const start = ORIGIN + day++ * DAY;
         const storm = generateStorm({ ...preset, seed, start: new Date(start) });
         expectOk(await call(client, 'PUT', '/api/v1/cmdb', { services: storm.services }), 'PUT /api/v1/cmdb');
-        const stats = await post(client, storm.deliveries, concurrency);
+        const stats = await post(client, storm.deliveries, CONCURRENCY);
         if (stats.failures.length > 0) {
           throw new Error(`${stats.failures.length} deliveries failed, first: ${stats.failures[0]}`);
         }
         rows.push(row(`${preset.name}#${seed}`, [storm], await grouping(client, start - DAY / 4, start + DAY / 2)));
       }
     }
-    console.log(`\nGrouping quality, one storm at a time (${client.url}, ${concurrency} concurrent senders)\n`);
+    console.log(`\nGrouping quality, one storm at a time (${client.url}, ${CONCURRENCY} concurrent senders)\n`);
     printRows(rows);
     const big = rows.filter((r) => r.rawAlerts >= 1000);
     const worst = (pick: (r: Row) => number) => Math.min(...big.map(pick));
@@ -217,10 +216,10 @@ async function main(): Promise<void> {
     );
     expectOk(await call(client, 'PUT', '/api/v1/cmdb', { services: storms.flatMap((s) => s.services) }), 'PUT /api/v1/cmdb');
     const deliveries = storms.flatMap((s) => s.deliveries).sort((a, b) => a.at - b.at);
-    const stats = await post(client, deliveries, concurrency);
+    const stats = await post(client, deliveries, CONCURRENCY);
     const combined = row(`${storms.length} storms at once`, storms, await grouping(client, ORIGIN + day * DAY - DAY / 4, ORIGIN + (day + storms.length) * DAY));
     const rawAlerts = combined.rawAlerts;
-    console.log(`\nIngest: ${storms.length} storms interleaved, ${deliveries.length} webhooks, ${rawAlerts} alerts, ${concurrency} concurrent senders\n`);
+    console.log(`\nIngest: ${storms.length} storms interleaved, ${deliveries.length} webhooks, ${rawAlerts} alerts, ${CONCURRENCY} concurrent senders\n`);
     printRows([combined]);
     const throughput = rawAlerts / (stats.wallMs / 1000);
     console.log(

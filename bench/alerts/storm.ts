@@ -1,6 +1,6 @@
 // Alert storms with known ground truth: a dependency graph, faults that propagate to callers, flapping,
 // redeliveries and background noise, delivered as Alertmanager (webhook v4) would deliver them.
-import { createHash } from 'node:crypto';
+import { fingerprintOf } from '../../engine/src/perception/alerts/normalize.ts';
 
 export interface StormOptions {
   seed: number;
@@ -96,14 +96,6 @@ function pick<T>(items: readonly T[], rnd: () => number): T {
     throw new Error('pick from an empty list');
   }
   return item;
-}
-
-export function fingerprintOf(labels: Record<string, string>): string {
-  const canonical = Object.keys(labels)
-    .sort()
-    .map((key) => `${key}=${labels[key]}`)
-    .join(',');
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
 function buildTopology(count: number, prefix: string, rnd: () => number): CmdbService[] {

@@ -1,10 +1,10 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, chmod, rm } from 'node:fs/promises';
-import { findBinary, freePort } from './processes.ts';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { findBinary, freePort } from './processes.ts';
 import { tempDir } from './temp.ts';
 
 const run = promisify(execFile);

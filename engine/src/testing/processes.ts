@@ -17,7 +17,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The first of `names` found on PATH or in /usr/bin, or undefined. */
+/** The first of `names` found on PATH or in the usual bin and sbin folders, or undefined. */
 export function findBinary(...names: string[]): string | undefined {
   // root's tools (runuser) live in sbin, which a minimal PATH may leave out.
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/bin', '/usr/local/bin', '/usr/sbin', '/sbin'];
