@@ -89,6 +89,7 @@ export default defineConfig([
     files: [
       'engine/**/*.{ts,js,mjs,cjs}',
       'bench/**/*.{ts,js,mjs,cjs}',
+      'evals/**/*.{ts,js,mjs,cjs}',
       'tests/**/*.{ts,tsx,js,mjs}',
       'scripts/**/*.{js,mjs,cjs}',
       '*.{ts,js,mjs,cjs}',

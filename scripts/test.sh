@@ -18,6 +18,6 @@ npm run test:engine
 step "build the plugin"
 npm run build
 step "deployment checks (dist/, provisioning, docker-compose.yaml) and benchmark tools"
-node --test --test-reporter=spec "tests/deploy/*.test.ts" "bench/**/*.test.ts"
+node --test --test-reporter=spec "tests/deploy/*.test.ts" "bench/**/*.test.ts" "evals/**/*.test.ts"
 step "browser tests (Playwright, Debian Chromium)"
 npx playwright test

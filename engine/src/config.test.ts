@@ -34,6 +34,9 @@ describe('loadConfig', () => {
       llmApiKey: undefined,
       webhookToken: undefined,
       grafanaHmacSecret: undefined,
+      prometheusAuth: undefined,
+      lokiAuth: undefined,
+      tempoAuth: undefined,
     });
     assert.equal(DEFAULTS.bodyLimitBytes, 1048576);
   });
@@ -113,6 +116,25 @@ describe('loadConfig', () => {
       () => loadConfig({ INTELOPS_TOKEN: 't', DATABASE_URL: 'mysql://root:hunter2@db/x' }, '/'),
       (error: unknown) => error instanceof ConfigError && /DATABASE_URL: must be a postgres:\/\//.test(error.message) && !error.message.includes('hunter2')
     );
+  });
+
+  it('reads upstream credentials as basic or bearer auth, from values or files, never echoing them', async () => {
+    const tempoFile = await writeConfig('tempo-auth', 'Bearer tempo-token-123\n');
+    const config = loadConfig(
+      { INTELOPS_TOKEN: 't', INTELOPS_PROMETHEUS_AUTH: 'prom:s3cret:with-colon', INTELOPS_LOKI_AUTH: 'bearer loki-token', INTELOPS_TEMPO_AUTH_FILE: tempoFile },
+      '/'
+    );
+    assert.deepEqual(config.prometheusAuth, { kind: 'basic', username: 'prom', password: 's3cret:with-colon' });
+    assert.deepEqual(config.lokiAuth, { kind: 'bearer', token: 'loki-token' });
+    assert.deepEqual(config.tempoAuth, { kind: 'bearer', token: 'tempo-token-123' });
+    const configFile = await writeConfig('auth.yaml', 'token: t\nlokiAuth: "Bearer in-file"\n');
+    assert.deepEqual(loadConfig({ INTELOPS_CONFIG: configFile }, '/').lokiAuth, { kind: 'bearer', token: 'in-file' });
+    for (const bad of ['no-colon-here', 'Bearer two words', 'user:pass word']) {
+      assert.throws(
+        () => loadConfig({ INTELOPS_TOKEN: 't', INTELOPS_LOKI_AUTH: bad }, '/'),
+        (error: unknown) => error instanceof ConfigError && /INTELOPS_LOKI_AUTH: must be user:password/.test(error.message) && !error.message.includes(bad)
+      );
+    }
   });
 
   it('never echoes a bad token', () => {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parseUpstreamAuth } from './sources/http.ts';
+import type { UpstreamAuth } from './sources/http.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -21,6 +23,10 @@ export interface EngineConfig {
   webhookToken: string | undefined;
   /** Verifies Grafana's X-Grafana-Alerting-Signature on POST /api/v1/alerts/grafana. */
   grafanaHmacSecret: string | undefined;
+  /** Credentials for the upstreams: `user:password` (basic) or `Bearer <token>`. */
+  prometheusAuth?: UpstreamAuth | undefined;
+  lokiAuth?: UpstreamAuth | undefined;
+  tempoAuth?: UpstreamAuth | undefined;
 }
 
 export const DEFAULTS = {
@@ -48,6 +54,12 @@ export const ENV_VARS = {
   webhookTokenFile: 'INTELOPS_WEBHOOK_TOKEN_FILE',
   grafanaHmacSecret: 'INTELOPS_GRAFANA_HMAC_SECRET',
   grafanaHmacSecretFile: 'INTELOPS_GRAFANA_HMAC_SECRET_FILE',
+  prometheusAuth: 'INTELOPS_PROMETHEUS_AUTH',
+  prometheusAuthFile: 'INTELOPS_PROMETHEUS_AUTH_FILE',
+  lokiAuth: 'INTELOPS_LOKI_AUTH',
+  lokiAuthFile: 'INTELOPS_LOKI_AUTH_FILE',
+  tempoAuth: 'INTELOPS_TEMPO_AUTH',
+  tempoAuthFile: 'INTELOPS_TEMPO_AUTH_FILE',
 } as const;
 
 export const CONFIG_FILE_VAR = 'INTELOPS_CONFIG';
@@ -61,6 +73,9 @@ const SECRET_KEYS = [
   ['llmApiKey', 'llmApiKeyFile'],
   ['webhookToken', 'webhookTokenFile'],
   ['grafanaHmacSecret', 'grafanaHmacSecretFile'],
+  ['prometheusAuth', 'prometheusAuthFile'],
+  ['lokiAuth', 'lokiAuthFile'],
+  ['tempoAuth', 'tempoAuthFile'],
 ] as const;
 
 /** A configuration problem a person can fix; main.ts prints the message and exits non-zero. */
@@ -128,6 +143,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     llmApiKey: readSecret(raw.llmApiKey, raw.llmApiKeyFile),
     webhookToken: readSecret(raw.webhookToken, raw.webhookTokenFile),
     grafanaHmacSecret: readSecret(raw.grafanaHmacSecret, raw.grafanaHmacSecretFile),
+    prometheusAuth: readSecretAs(raw.prometheusAuth, raw.prometheusAuthFile, parseAuth),
+    lokiAuth: readSecretAs(raw.lokiAuth, raw.lokiAuthFile, parseAuth),
+    tempoAuth: readSecretAs(raw.tempoAuth, raw.tempoAuthFile, parseAuth),
   };
 }
 
@@ -172,11 +190,15 @@ function isKey(key: string): key is Key {
 }
 
 function readSecret(value: Raw | undefined, file: Raw | undefined): string | undefined {
+  return readSecretAs(value, file, parseSecret);
+}
+
+function readSecretAs<T>(value: Raw | undefined, file: Raw | undefined, parse: (raw: Raw, value: unknown) => T): T | undefined {
   if (value !== undefined && file !== undefined) {
     throw new ConfigError(`Set only one of ${value.origin} and ${file.origin}`);
   }
   if (value !== undefined) {
-    return parseSecret(value, typeof value.value === 'string' ? value.value.trim() : value.value);
+    return parse(value, typeof value.value === 'string' ? value.value.trim() : value.value);
   }
   if (file === undefined) {
     return undefined;
@@ -188,7 +210,7 @@ function readSecret(value: Raw | undefined, file: Raw | undefined): string | und
   } catch (error) {
     throw new ConfigError(`Cannot read the file named by ${file.origin}: ${errorMessage(error)}`);
   }
-  return parseSecret({ ...file, origin: `${file.origin} (${secretPath})` }, text.trim());
+  return parse({ ...file, origin: `${file.origin} (${secretPath})` }, text.trim());
 }
 
 function parseSecret(raw: Raw, value: unknown): string {
@@ -200,6 +222,14 @@ function parseSecret(raw: Raw, value: unknown): string {
     throw new ConfigError(`Invalid ${raw.origin}: must not contain spaces or line breaks`);
   }
   return value;
+}
+
+function parseAuth(raw: Raw, value: unknown): UpstreamAuth {
+  const auth = typeof value === 'string' ? parseUpstreamAuth(value) : undefined;
+  if (auth === undefined) {
+    throw new ConfigError(`Invalid ${raw.origin}: must be user:password (basic auth) or "Bearer <token>"`);
+  }
+  return auth;
 }
 
 function invalid(raw: Raw, expected: string): ConfigError {

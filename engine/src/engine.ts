@@ -3,6 +3,7 @@ import { redactDatabaseUrl } from './config.ts';
 import type { EngineLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { AlertIntake } from './perception/alerts/intake.ts';
+import { TemplateLibrary } from './perception/logs/templateLibrary.ts';
 import type { IntakeOptions } from './perception/alerts/intake.ts';
 import { buildApp } from './server/app.ts';
 import type { EngineApp } from './server/app.ts';
@@ -41,6 +42,8 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
     const metrics = createMetrics();
     intake = new AlertIntake({ ...options.intake, store, logger, metrics: metrics.alerts, clock: options.clock });
     await intake.start();
+    const library = await TemplateLibrary.open(store);
+    logger.info({ templates: library.size }, 'log templates loaded');
     app = await buildApp({
       store,
       logger,
@@ -52,6 +55,8 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
       intake,
       webhookToken: config.webhookToken,
       grafanaHmacSecret: config.grafanaHmacSecret,
+      sourceSecrets: { prometheusAuth: config.prometheusAuth, lokiAuth: config.lokiAuth, tempoAuth: config.tempoAuth },
+      library,
       clock: options.clock,
     });
   } catch (error) {

@@ -13,9 +13,16 @@ import { getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { EngineClient, type EngineFetch } from './engineClient';
 import { checkEngineConnection, describeEngineFailure, fetchEngineStatus } from './engineStatus';
 import { engineStatusFrame } from './frames';
+import { fetchAnomalies, anomaliesRequest } from './anomalies';
+import { anomalyFrames } from './anomaliesFrame';
 import { fetchIncidents } from './incidents';
 import { incidentsFrame } from './incidentsFrame';
+import { fetchLogTemplates, logTemplatesRequest } from './logTemplates';
+import { logTemplatesFrame } from './logTemplatesFrame';
+import { formatQueryVariable } from './queryInterpolation';
+import { queryProblems } from './queryValidation';
 import { DEFAULT_QUERY_TYPE, type IntelOpsOptions, type IntelOpsQuery, isQueryType, type QueryType } from './types';
+import { type Upstream, upstreamUids } from './upstreams';
 
 /** Name of the plugin.json route that forwards to the engine with the token. */
 export const ENGINE_ROUTE = 'engine';
@@ -28,6 +35,9 @@ interface QueryContext {
   /** The query with its template variables already replaced. */
   query: IntelOpsQuery;
   range: TimeRange;
+  timeZone: string;
+  /** Grafana datasource uids for Explore links. */
+  upstreams: Record<Upstream, string>;
 }
 
 type QueryRunner = (context: QueryContext) => Promise<DataFrame[]>;
@@ -44,6 +54,18 @@ const runners: Record<QueryType, QueryRunner> = {
       service: splitList(query.service),
     });
     return [incidentsFrame(incidents, query.refId, Date.now())];
+  },
+  logTemplates: async ({ client, query, range, upstreams }) => {
+    const request = logTemplatesRequest(
+      { selector: query.selector, services: splitList(query.service), baseline: query.baseline },
+      range
+    );
+    return [logTemplatesFrame(await fetchLogTemplates(client, request), query.refId, upstreams.loki)];
+  },
+  anomalies: async ({ client, query, range, timeZone }) => {
+    const request = anomaliesRequest({ expr: query.expr ?? '', step: query.step, baseline: query.baseline }, range);
+    const { series } = await fetchAnomalies(client, request);
+    return anomalyFrames(series, query.refId, timeZone, range.to.valueOf() - range.from.valueOf());
   },
 };
 
@@ -64,6 +86,7 @@ export class IntelOpsDataSource extends DataSourceApi<IntelOpsQuery, IntelOpsOpt
   readonly client: EngineClient;
   private readonly engineUrl?: string;
   private readonly templateSrv?: VariableInterpolator;
+  private readonly upstreams: Record<Upstream, string>;
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<IntelOpsOptions>,
@@ -74,12 +97,18 @@ export class IntelOpsDataSource extends DataSourceApi<IntelOpsQuery, IntelOpsOpt
     this.client = new EngineClient(engineProxyUrl(instanceSettings), send);
     this.engineUrl = instanceSettings.jsonData.engineUrl;
     this.templateSrv = templateSrv;
+    this.upstreams = upstreamUids(instanceSettings.jsonData);
   }
 
-  /** Replaces dashboard variables ($service, $severity…) in the filters; multi-value variables become a list. */
+  /**
+   * Replaces dashboard variables: in filters a multi-value variable becomes a list; in LogQL and PromQL a value is
+   * escaped for a quoted string, several values become a regex alternation (see queryInterpolation.ts).
+   */
   applyTemplateVariables(query: IntelOpsQuery, scopedVars: ScopedVars): IntelOpsQuery {
     const templateSrv = this.templateSrv ?? getTemplateSrv();
     const replace = (value: string) => templateSrv.replace(value, scopedVars, 'csv');
+    const replaceInQuery = (value: string) => templateSrv.replace(value, scopedVars, formatQueryVariable);
+    const replaceText = (value: string) => templateSrv.replace(value, scopedVars);
     const replaceList = (values: string[] | undefined) =>
       values === undefined ? undefined : values.flatMap((value) => splitList(replace(value)));
     return {
@@ -87,6 +116,10 @@ export class IntelOpsDataSource extends DataSourceApi<IntelOpsQuery, IntelOpsOpt
       ...(query.service !== undefined ? { service: replace(query.service) } : {}),
       ...(query.status !== undefined ? { status: replaceList(query.status) } : {}),
       ...(query.severity !== undefined ? { severity: replaceList(query.severity) } : {}),
+      ...(query.selector !== undefined ? { selector: replaceInQuery(query.selector) } : {}),
+      ...(query.expr !== undefined ? { expr: replaceInQuery(query.expr) } : {}),
+      ...(query.baseline !== undefined ? { baseline: replaceText(query.baseline) } : {}),
+      ...(query.step !== undefined ? { step: replaceText(query.step) } : {}),
     };
   }
 
@@ -126,9 +159,22 @@ export class IntelOpsDataSource extends DataSourceApi<IntelOpsQuery, IntelOpsOpt
         },
       };
     }
+    const interpolated = this.applyTemplateVariables({ ...query, queryType }, request.scopedVars);
+    // Checked after interpolation: a variable may stand for the whole selector or the step.
+    const [problem] = queryProblems(interpolated);
+    if (problem) {
+      return { error: { refId: query.refId, message: problem.message } };
+    }
     try {
-      const interpolated = this.applyTemplateVariables(query, request.scopedVars);
-      return { frames: await runners[queryType]({ client: this.client, query: interpolated, range: request.range }) };
+      return {
+        frames: await runners[queryType]({
+          client: this.client,
+          query: interpolated,
+          range: request.range,
+          timeZone: request.timezone,
+          upstreams: this.upstreams,
+        }),
+      };
     } catch (error) {
       return {
         error: { refId: query.refId, message: describeEngineFailure(error, this.engineUrl || 'the configured URL') },

@@ -1,4 +1,4 @@
-import { classifyFailure, EngineClient, EngineRequestError, messageFromBody } from './engineClient';
+import { classifyFailure, EngineClient, EngineRequestError, isEngineErrorBody, messageFromBody } from './engineClient';
 import { fakeEngineFetch } from './testing/fakeEngineFetch';
 
 const PROXY = '/api/datasources/proxy/uid/intelops/engine';
@@ -18,6 +18,25 @@ describe('classifyFailure', () => {
     [500, 'boom', 'http'],
   ])('status %p with %p is %p', (status, detail, kind) => {
     expect(classifyFailure(status, detail)).toBe(kind);
+  });
+
+  it.each([
+    [400, 'parse error at char 5', 'rejected'],
+    [502, 'Prometheus at http://prometheus:9090 answered 503', 'upstream'],
+    [504, 'Loki timed out after 30 s', 'upstream'],
+    [401, 'missing bearer token', 'unauthorized'],
+    [404, 'Route not found', 'not-found'],
+  ])('status %p answered by the engine itself (%p) is %p', (status, detail, kind) => {
+    expect(classifyFailure(status, detail, true)).toBe(kind);
+  });
+});
+
+describe('isEngineErrorBody', () => {
+  it("tells the engine's error JSON from Grafana's proxy errors", () => {
+    expect(isEngineErrorBody({ statusCode: 502, error: 'Bad Gateway', message: 'Loki answered 503' })).toBe(true);
+    expect(isEngineErrorBody({ message: 'Bad Gateway' })).toBe(false);
+    expect(isEngineErrorBody({ message: 'x', messageId: 'proxy.failed', statusCode: 502 })).toBe(false);
+    expect(isEngineErrorBody('Bad Gateway')).toBe(false);
   });
 });
 
@@ -48,6 +67,25 @@ describe('EngineClient', () => {
     expect(request.params).toEqual({ limit: 3 });
     expect(request.headers).toBeUndefined();
     expect(request.showErrorAlert).toBe(false);
+  });
+
+  it('sends POST requests with a JSON body to the proxy route', async () => {
+    const engine = fakeEngineFetch(() => ({ status: 200, data: { series: [] } }));
+    const client = new EngineClient(PROXY, engine.fetch);
+
+    await expect(client.post('/api/v1/query/anomalies', { query: 'up' })).resolves.toEqual({ series: [] });
+    expect(engine.requests.map((r) => [r.method, r.url, r.data, r.showErrorAlert])).toEqual([
+      ['POST', `${PROXY}/api/v1/query/anomalies`, { query: 'up' }, false],
+    ]);
+  });
+
+  it("classifies the engine's own 502 as an upstream failure with its message", async () => {
+    const body = { statusCode: 502, error: 'Bad Gateway', message: 'Tempo at http://tempo:3200 answered 500' };
+    const engine = fakeEngineFetch(() => ({ status: 502, data: body }));
+    const error = await new EngineClient(PROXY, engine.fetch)
+      .post('/api/v1/query/anomalies', {})
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'upstream', status: 502, detail: 'Tempo at http://tempo:3200 answered 500' });
   });
 
   it('turns a failed response into an EngineRequestError with its status, kind and message', async () => {

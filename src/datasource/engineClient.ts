@@ -20,6 +20,10 @@ export type EngineErrorKind =
   | 'unauthorized'
   /** Nothing at that path: usually not an IntelOps engine behind the URL. */
   | 'not-found'
+  /** The engine answered 400 with its own message: bad PromQL/LogQL or a bad field, said by the engine or upstream. */
+  | 'rejected'
+  /** The engine answered 502/503/504 itself: its Prometheus, Loki or Tempo failed; the message names which. */
+  | 'upstream'
   /** Any other non-2xx status. */
   | 'http'
   /** A 2xx whose body is not what the engine sends. */
@@ -49,13 +53,27 @@ export function isEngineRequestError(error: unknown): error is EngineRequestErro
   return error instanceof EngineRequestError;
 }
 
-/** Turns a failed status (or none) and the body's message into the kind of failure it means. */
-export function classifyFailure(status: number | undefined, detail: string | undefined): EngineErrorKind {
-  if (status === undefined || status <= 0 || status === 502 || status === 503 || status === 504) {
+/**
+ * Turns a failed status (or none) and the body's message into the kind of failure it means.
+ * `fromEngine`: the body is the engine's own error JSON, so Grafana's proxy did reach the engine.
+ */
+export function classifyFailure(
+  status: number | undefined,
+  detail: string | undefined,
+  fromEngine = false
+): EngineErrorKind {
+  const gatewayFailure = status === 502 || status === 503 || status === 504;
+  if (fromEngine && gatewayFailure) {
+    return 'upstream';
+  }
+  if (status === undefined || status <= 0 || gatewayFailure) {
     return 'unreachable';
   }
   if (status === 401 || status === 403 || (status === 400 && detail?.includes(GRAFANA_PROXY_AUTH_FAILURE))) {
     return 'unauthorized';
+  }
+  if (status === 400 && fromEngine) {
+    return 'rejected';
   }
   if (status === 404) {
     return 'not-found';
@@ -80,6 +98,17 @@ export function messageFromBody(body: unknown): string | undefined {
   return undefined;
 }
 
+/** The engine's error body `{statusCode, error, message}` (Fastify's shape); Grafana's own errors differ. */
+export function isEngineErrorBody(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof Reflect.get(body, 'statusCode') === 'number' &&
+    typeof Reflect.get(body, 'error') === 'string' &&
+    typeof Reflect.get(body, 'message') === 'string'
+  );
+}
+
 const grafanaFetch: EngineFetch = (request) => getBackendSrv().fetch<unknown>(request);
 
 /**
@@ -99,6 +128,11 @@ export class EngineClient {
     return this.request({ method: 'GET', url: `${this.baseUrl}${path}`, params }, path);
   }
 
+  /** Sends `body` as JSON; Grafana's backendSrv sets the content type for an object body. */
+  post(path: EnginePath, body: object): Promise<unknown> {
+    return this.request({ method: 'POST', url: `${this.baseUrl}${path}`, data: body }, path);
+  }
+
   private async request(request: BackendSrvRequest, path: EnginePath): Promise<unknown> {
     try {
       const response = await lastValueFrom(this.send({ ...request, showErrorAlert: false, showSuccessAlert: false }));
@@ -116,7 +150,7 @@ function toEngineError(error: unknown, path: string): EngineRequestError {
   if (isFetchError(error)) {
     const status = typeof error.status === 'number' ? error.status : undefined;
     const detail = messageFromBody(error.data) ?? error.statusText ?? error.message;
-    return new EngineRequestError(classifyFailure(status, detail), path, status, detail);
+    return new EngineRequestError(classifyFailure(status, detail, isEngineErrorBody(error.data)), path, status, detail);
   }
   const detail = error instanceof Error ? error.message : undefined;
   return new EngineRequestError('unreachable', path, undefined, detail);

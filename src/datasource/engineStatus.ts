@@ -45,6 +45,10 @@ export function describeEngineFailure(error: unknown, engineUrl: string): string
       return `The server at ${engineUrl} answered 404 for ${error.path}: it is not an IntelOps engine, check the URL.`;
     case 'invalid-response':
       return `The server at ${engineUrl} answered ${error.path}, but not as an IntelOps engine does (${error.detail}): check the URL.`;
+    case 'rejected':
+      return `The engine refused the request: ${error.detail ?? `status ${error.status}`}`;
+    case 'upstream':
+      return `The engine at ${engineUrl} could not get an answer from its source: ${error.detail ?? `status ${error.status}`}`;
     case 'http':
       return `The engine at ${engineUrl} answered ${error.status}${error.detail ? ` (${error.detail})` : ''}: check the engine's logs.`;
   }

@@ -8,7 +8,7 @@ export const REQUIRED_API_VERSION = 1;
 export const ENGINE_URL_PLACEHOLDER = 'http://localhost:8686';
 
 /** Query types the datasource answers; later issues add root causes, agent runs and evals here. */
-export type QueryType = 'status' | 'incidents';
+export type QueryType = 'status' | 'incidents' | 'logTemplates' | 'anomalies';
 
 export interface QueryTypeOption {
   value: QueryType;
@@ -28,6 +28,18 @@ export const QUERY_TYPES: QueryTypeOption[] = [
     description:
       'Incidents active in the dashboard time range, one row each, for a table panel (GET /api/v1/incidents)',
   },
+  {
+    value: 'logTemplates',
+    label: 'Log templates',
+    description:
+      'Log lines from Loki mined into templates, with new, spiking and vanishing ones against a baseline window, for a table panel (POST /api/v1/query/log-templates)',
+  },
+  {
+    value: 'anomalies',
+    label: 'Anomalies',
+    description:
+      'A PromQL query with each series scored against its own baseline: the series, its expected band and anomaly score, for a time series panel (POST /api/v1/query/anomalies)',
+  },
 ];
 
 export const DEFAULT_QUERY_TYPE: QueryType = 'status';
@@ -38,13 +50,25 @@ export interface IntelOpsQuery extends DataQuery {
   status?: string[];
   /** Incidents: severities to keep (any when empty). */
   severity?: string[];
-  /** Incidents: services, comma-separated; `$service` with several values matches any of them. */
+  /** Incidents and Log templates: services, comma-separated; `$service` with several values matches any of them. */
   service?: string;
+  /** Log templates: a LogQL stream selector such as {namespace="shop"}; dashboard variables work. */
+  selector?: string;
+  /** Log templates and Anomalies: how long before the range the baseline window starts (1h, 1d); the engine's default when empty. */
+  baseline?: string;
+  /** Anomalies: the PromQL query whose series are scored. */
+  expr?: string;
+  /** Anomalies: resolution (30s, 1m); the engine picks one for the range when empty. */
+  step?: string;
 }
 
 /** Non-secret datasource settings (jsonData); the secret token is handled by ConfigEditor only. */
 export interface IntelOpsOptions extends DataSourceJsonData {
   engineUrl?: string;
+  /** Grafana datasources that Explore links open; the provisioned uids (loki, prometheus, tempo) when unset. */
+  lokiDatasourceUid?: string;
+  prometheusDatasourceUid?: string;
+  tempoDatasourceUid?: string;
 }
 
 /** GET /api/v1/status */

@@ -1,9 +1,16 @@
 import { incidentListJson } from '../../src/datasource/testing/incidentFixtures';
+import {
+  checkoutEvidenceJson,
+  partialEvidenceJson,
+  uncollectedEvidenceJson,
+} from '../../src/datasource/testing/perceptionFixtures';
 
 /**
  * Answers the engine API on Grafana's data-proxy paths (/api/datasources/proxy/uid/<engine>/engine/api/v1/...)
  * for the browser harness, with incidents shaped exactly as the engine sends them. The <engine> uid picks a scene:
  * storm (five incidents), slow (the same after 1.5 s), quiet (none), down (502 as Grafana's proxy answers).
+ * Evidence: the checkout incident has collected evidence; the others have none until POSTed, which answers evidence
+ * from Prometheus only (Loki unconfigured, Tempo failing); in the slow scene collecting takes 1.5 s as well.
  */
 
 const PROXY_PATH = /^\/api\/datasources\/proxy\/uid\/([\w-]+)\/engine(\/api\/v1\/.*)$/;
@@ -46,7 +53,32 @@ function matches(incident: IncidentJson, params: URLSearchParams): boolean {
   );
 }
 
-export function answerEngine(pathname: string, params: URLSearchParams, now = Date.now()): EngineAnswer | undefined {
+const EVIDENCE_PATH = /^\/api\/v1\/incidents\/([^/]+)\/evidence$/;
+
+function answerEvidence(id: string, method: string, known: boolean, now: number, delayMs: number): EngineAnswer {
+  if (!known) {
+    return {
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', message: `No incident with id "${id}"` },
+      delayMs,
+    };
+  }
+  if (method === 'POST') {
+    return { status: 200, body: partialEvidenceJson(now, id), delayMs };
+  }
+  return {
+    status: 200,
+    body: id === 'inc-7f3a9c' ? checkoutEvidenceJson(now) : uncollectedEvidenceJson(id),
+    delayMs,
+  };
+}
+
+export function answerEngine(
+  pathname: string,
+  params: URLSearchParams,
+  now = Date.now(),
+  method = 'GET'
+): EngineAnswer | undefined {
   const match = PROXY_PATH.exec(pathname);
   if (!match) {
     return undefined;
@@ -57,6 +89,17 @@ export function answerEngine(pathname: string, params: URLSearchParams, now = Da
   }
   const incidents = engine === 'quiet' ? [] : incidentListJson(now).incidents;
   const delayMs = engine === 'slow' ? 1500 : 0;
+  const evidence = EVIDENCE_PATH.exec(apiPath ?? '');
+  if (evidence) {
+    const id = decodeURIComponent(evidence[1] ?? '');
+    return answerEvidence(
+      id,
+      method,
+      incidents.some((i) => i.id === id),
+      now,
+      delayMs
+    );
+  }
   if (apiPath === '/api/v1/incidents') {
     return { status: 200, body: { incidents: incidents.filter((i) => matches(i, params)), truncated: false }, delayMs };
   }

@@ -69,7 +69,7 @@ export async function serveDirectory(dir: string): Promise<{ server: Server; url
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
-    const engine = answerEngine(path, url.searchParams);
+    const engine = answerEngine(path, url.searchParams, Date.now(), request.method);
     if (engine) {
       await new Promise((done) => setTimeout(done, engine.delayMs));
       response.writeHead(engine.status, { 'content-type': 'application/json' }).end(JSON.stringify(engine.body));

@@ -4,6 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { EngineLogger } from '../observability/logger.ts';
 import type { EngineMetrics } from '../observability/metrics.ts';
 import type { AlertIntake } from '../perception/alerts/intake.ts';
+import type { TemplateLibrary } from '../perception/logs/templateLibrary.ts';
+import { sourcesFromSettings } from '../sources/fromSettings.ts';
+import type { SourceSecrets } from '../sources/fromSettings.ts';
+import { loadSettings } from '../store/settings.ts';
 import type { SecretFlags } from '../settings/settings.ts';
 import type { Store } from '../store/store.ts';
 import { ENGINE_VERSION } from '../version.ts';
@@ -17,6 +21,8 @@ import { alertRoutes } from './routes/alerts.ts';
 import { cmdbRoutes } from './routes/cmdb.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { evidenceRoutes } from './routes/evidence.ts';
+import { queryRoutes } from './routes/query.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { statusRoutes } from './routes/status.ts';
 
@@ -41,6 +47,9 @@ export interface AppDeps {
   /** Accepted on the alert intake routes besides the API token. */
   webhookToken?: string;
   grafanaHmacSecret?: string;
+  /** Credentials for Prometheus, Loki and Tempo; their URLs come from the stored settings. */
+  sourceSecrets: SourceSecrets;
+  library: TemplateLibrary;
   /** The engine's clock; tests pass their own. */
   clock?: () => Date;
 }
@@ -73,5 +82,9 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   await app.register(alertRoutes, { prefix: API_PREFIX, intake: deps.intake, store: deps.store, metrics: deps.metrics.alerts });
   await app.register(incidentRoutes, { prefix: API_PREFIX, store: deps.store, clock });
   await app.register(cmdbRoutes, { prefix: API_PREFIX, store: deps.store, onSaved: contextChanged });
+  // Clients follow the settings: a URL saved with PUT /api/v1/settings applies to the next query.
+  const sources = async () => sourcesFromSettings(await loadSettings(deps.store), deps.sourceSecrets);
+  await app.register(queryRoutes, { prefix: API_PREFIX, sources, library: deps.library });
+  await app.register(evidenceRoutes, { prefix: API_PREFIX, store: deps.store, sources, library: deps.library, clock });
   return app;
 }

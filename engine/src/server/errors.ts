@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyPluginAsync, FastifySchemaValidationError } from 'fastify';
 import { Type } from 'typebox';
 import { quote } from '../invalidInput.ts';
+import { UpstreamError } from '../sources/http.ts';
 import type { Static } from 'typebox';
 
 /** Every error the API returns has this shape. */
@@ -66,6 +67,12 @@ export interface ErrorsPluginOptions {
 /** Turns every failure into an ErrorResponse; 5xx answers keep internals in the log, not the reply. */
 const errors: FastifyPluginAsync<ErrorsPluginOptions> = async (app, options) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof UpstreamError) {
+      // A bad query is the caller's to fix; anything else is the upstream's failure, not ours.
+      const status = error.kind === 'bad_query' ? 400 : error.kind === 'timeout' ? 504 : 502;
+      request.log.warn({ upstream: error.upstream, kind: error.kind, status: error.status, message: error.message }, 'upstream failed');
+      return reply.code(status).send(errorBody(status, error.message));
+    }
     const statusCode = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');

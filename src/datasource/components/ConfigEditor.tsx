@@ -3,6 +3,7 @@ import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { Field, FieldSet, Input, SecretInput, Text } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { ENGINE_URL_PLACEHOLDER, type IntelOpsOptions } from '../types';
+import { DEFAULT_UPSTREAM_UIDS, UPSTREAM_LABELS, UPSTREAMS, upstreamUidKey } from '../upstreams';
 
 /**
  * The engine token: write-only from the browser. Grafana stores it encrypted and adds it to proxied requests
@@ -30,6 +31,29 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
       secureJsonData: { ...options.secureJsonData, engineToken: '' },
     });
 
+  return (
+    <>
+      <EngineFields
+        options={options}
+        onEngineUrlChange={onEngineUrlChange}
+        onTokenChange={onTokenChange}
+        onTokenReset={onTokenReset}
+        tokenConfigured={tokenConfigured}
+      />
+      <ExploreLinkFields options={options} onOptionsChange={onOptionsChange} />
+    </>
+  );
+}
+
+interface EngineFieldsProps {
+  options: ConfigEditorProps['options'];
+  tokenConfigured: boolean;
+  onEngineUrlChange: (event: ChangeEvent<HTMLInputElement>) => void;
+  onTokenChange: (event: ChangeEvent<HTMLInputElement>) => void;
+  onTokenReset: () => void;
+}
+
+function EngineFields({ options, tokenConfigured, onEngineUrlChange, onTokenChange, onTokenReset }: EngineFieldsProps) {
   return (
     <FieldSet label="IntelOps engine">
       <Text element="p" color="secondary">
@@ -67,6 +91,33 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           onReset={onTokenReset}
         />
       </Field>
+    </FieldSet>
+  );
+}
+
+/** The Grafana datasources that evidence and log template links open in Explore. */
+function ExploreLinkFields({ options, onOptionsChange }: ConfigEditorProps) {
+  return (
+    <FieldSet label="Explore links">
+      <Text element="p" color="secondary">
+        Evidence and log templates open in Explore on these Grafana datasources; empty means the provisioned uid.
+      </Text>
+      {UPSTREAMS.map((upstream) => {
+        const key = upstreamUidKey(upstream);
+        return (
+          <Field key={upstream} label={`${UPSTREAM_LABELS[upstream]} datasource uid`}>
+            <Input
+              id={`intelops-${upstream}-uid`}
+              width={30}
+              value={options.jsonData[key] ?? ''}
+              placeholder={DEFAULT_UPSTREAM_UIDS[upstream]}
+              onChange={(event: ChangeEvent<HTMLInputElement>) =>
+                onOptionsChange({ ...options, jsonData: { ...options.jsonData, [key]: event.target.value.trim() } })
+              }
+            />
+          </Field>
+        );
+      })}
     </FieldSet>
   );
 }

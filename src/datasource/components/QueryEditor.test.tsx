@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { testIds } from '../../components/testIds';
 import { IntelOpsDataSource } from '../datasource';
 import { intelOpsSettings } from '../testing/instanceSettings';
+import { EMPTY_EXPR, EMPTY_SELECTOR } from '../queryValidation';
 import { QueryEditor } from './QueryEditor';
 
 const datasource = new IntelOpsDataSource(intelOpsSettings('intelops', 'IntelOps', 'http://engine:8686'));
@@ -49,5 +50,103 @@ describe('QueryEditor', () => {
     await userEvent.tab();
     expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'incidents', service: 'checkout, $service' });
     expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('QueryEditor for Log templates', () => {
+  it('offers the stream selector, services and baseline, and asks for a selector inline', () => {
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'logTemplates' }}
+        onChange={jest.fn()}
+        onRunQuery={jest.fn()}
+      />
+    );
+    expect(screen.getByTestId(testIds.queryEditor.queryType)).toHaveValue('Log templates');
+    expect(screen.getByText(/POST \/api\/v1\/query\/log-templates/)).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.queryEditor.selector)).toHaveValue('');
+    expect(screen.getByText(EMPTY_SELECTOR)).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.queryEditor.templateServices)).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.queryEditor.baseline)).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.queryEditor.expr)).not.toBeInTheDocument();
+  });
+
+  it('runs the query with the typed selector when the field is left, and the message goes away', async () => {
+    const onChange = jest.fn();
+    const onRunQuery = jest.fn();
+    const { rerender } = render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'logTemplates' }}
+        onChange={onChange}
+        onRunQuery={onRunQuery}
+      />
+    );
+    await userEvent.click(screen.getByTestId(testIds.queryEditor.selector));
+    await userEvent.paste('{service_name=~"$service"}');
+    await userEvent.tab();
+    const query = { refId: 'A', queryType: 'logTemplates' as const, selector: '{service_name=~"$service"}' };
+    expect(onChange).toHaveBeenCalledWith(query);
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+
+    rerender(<QueryEditor datasource={datasource} query={query} onChange={onChange} onRunQuery={onRunQuery} />);
+    expect(screen.queryByText(EMPTY_SELECTOR)).not.toBeInTheDocument();
+    expect(screen.getByTestId(testIds.queryEditor.selector)).toHaveValue('{service_name=~"$service"}');
+  });
+
+  it('names a baseline it cannot read', () => {
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'logTemplates', selector: '{app="shop"}', baseline: 'yesterday' }}
+        onChange={jest.fn()}
+        onRunQuery={jest.fn()}
+      />
+    );
+    expect(screen.getByText('"yesterday" is not a duration: write one such as 1h or 1d.')).toBeInTheDocument();
+  });
+});
+
+describe('QueryEditor for Anomalies', () => {
+  it('offers PromQL, step and baseline, and asks for PromQL inline', () => {
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'anomalies', step: '1m' }}
+        onChange={jest.fn()}
+        onRunQuery={jest.fn()}
+      />
+    );
+    expect(screen.getByTestId(testIds.queryEditor.queryType)).toHaveValue('Anomalies');
+    expect(screen.getByTestId(testIds.queryEditor.expr).tagName).toBe('TEXTAREA');
+    expect(screen.getByText(EMPTY_EXPR)).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.queryEditor.step)).toHaveValue('1m');
+    expect(screen.queryByTestId(testIds.queryEditor.selector)).not.toBeInTheDocument();
+  });
+
+  it('sends the PromQL and the step when their fields are left', async () => {
+    const onChange = jest.fn();
+    const onRunQuery = jest.fn();
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'anomalies' }}
+        onChange={onChange}
+        onRunQuery={onRunQuery}
+      />
+    );
+    await userEvent.click(screen.getByTestId(testIds.queryEditor.expr));
+    await userEvent.paste('sum(rate(http_requests_total[5m]))');
+    await userEvent.tab();
+    expect(onChange).toHaveBeenLastCalledWith({
+      refId: 'A',
+      queryType: 'anomalies',
+      expr: 'sum(rate(http_requests_total[5m]))',
+    });
+    await userEvent.type(screen.getByTestId(testIds.queryEditor.step), '30s');
+    await userEvent.tab();
+    expect(onChange).toHaveBeenLastCalledWith({ refId: 'A', queryType: 'anomalies', step: '30s' });
+    expect(onRunQuery).toHaveBeenCalledTimes(2);
   });
 });

@@ -9,6 +9,9 @@ import {
 } from '../../components/IncidentFilter/IncidentFilter';
 import { testIds } from '../../components/testIds';
 import type { IntelOpsDataSource } from '../datasource';
+import { queryProblems } from '../queryValidation';
+import { AnomaliesEditor } from './AnomaliesEditor';
+import { LogTemplatesEditor } from './LogTemplatesEditor';
 import { DEFAULT_QUERY_TYPE, type IntelOpsOptions, type IntelOpsQuery, QUERY_TYPES, type QueryType } from '../types';
 
 export type IntelOpsQueryEditorProps = QueryEditorProps<IntelOpsDataSource, IntelOpsQuery, IntelOpsOptions>;
@@ -31,8 +34,12 @@ export function QueryEditor({ query, onChange, onRunQuery }: IntelOpsQueryEditor
   const selected = QUERY_TYPES.find((option) => option.value === queryType);
 
   const onQueryTypeChange = (option: ComboboxOption<QueryType>) => {
-    onChange({ ...query, queryType: option.value });
-    onRunQuery();
+    const next = { ...query, queryType: option.value };
+    onChange(next);
+    // A new Log templates or Anomalies query waits for its selector or PromQL before it runs.
+    if (queryProblems(next).length === 0) {
+      onRunQuery();
+    }
   };
 
   return (
@@ -41,13 +48,15 @@ export function QueryEditor({ query, onChange, onRunQuery }: IntelOpsQueryEditor
         <Combobox
           id={`intelops-query-type-${query.refId}`}
           data-testid={testIds.queryEditor.queryType}
-          width={30}
+          width={34}
           options={options}
           value={queryType}
           onChange={onQueryTypeChange}
         />
       </InlineField>
       {queryType === 'incidents' && <IncidentFilters query={query} onChange={onChange} onRunQuery={onRunQuery} />}
+      {queryType === 'logTemplates' && <LogTemplatesEditor query={query} onChange={onChange} onRunQuery={onRunQuery} />}
+      {queryType === 'anomalies' && <AnomaliesEditor query={query} onChange={onChange} onRunQuery={onRunQuery} />}
       {selected && (
         <Text element="p" variant="bodySmall" color="secondary">
           {selected.description}

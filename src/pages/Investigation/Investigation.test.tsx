@@ -1,8 +1,14 @@
 import React from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { testIds } from '../../components/testIds';
-import { checkoutIncidentJson } from '../../datasource/testing/incidentFixtures';
+import { checkoutIncidentJson, incidentListJson } from '../../datasource/testing/incidentFixtures';
+import {
+  checkoutEvidenceJson,
+  partialEvidenceJson,
+  uncollectedEvidenceJson,
+} from '../../datasource/testing/perceptionFixtures';
 import type { DatasourceLookup } from '../../services/engineConnection';
 import { fakeDatasourceLookup, intelOpsSettings } from '../../services/testing/fakeDatasources';
 import Investigation from './Investigation';
@@ -68,6 +74,107 @@ describe('Investigation page', () => {
     expect(screen.getByRole('link', { name: /All incidents/ })).toHaveAttribute(
       'href',
       '/a/intelops-aiops-app/incidents'
+    );
+  });
+});
+
+describe('Investigation page evidence', () => {
+  const incidents = incidentListJson(NOW).incidents;
+  // The engine as the contract says: GET reads what was collected, POST collects again.
+  const evidenceEngine = (evidenceReply: (id: string, method: string) => { status: number; data: unknown }) =>
+    fakeDatasourceLookup([
+      {
+        settings: intelOpsSettings('ds', 'IntelOps', 'http://engine:8686'),
+        reply: (request) => {
+          const match = /\/api\/v1\/incidents\/([^/]+)(\/evidence)?$/.exec(request.url);
+          const incident = incidents.find((candidate) => candidate.id === match?.[1]);
+          if (!match || !incident) {
+            return { status: 404, data: { message: 'not found' } };
+          }
+          return match[2] ? evidenceReply(incident.id, request.method ?? 'GET') : { status: 200, data: incident };
+        },
+      },
+    ]);
+
+  it('lists the evidence by kind with score, service, time range and an Explore link', async () => {
+    renderAt(
+      evidenceEngine(() => ({ status: 200, data: checkoutEvidenceJson(NOW) })),
+      'inc-7f3a9c'
+    );
+    const groups = await screen.findAllByTestId(testIds.evidence.group);
+    expect(groups.map((group) => group.getAttribute('aria-label'))).toEqual([
+      'Metric anomalies',
+      'Log templates',
+      'Traces',
+    ]);
+    const items = screen.getAllByTestId(testIds.evidence.item);
+    expect(items).toHaveLength(5);
+    expect(items[0]).toHaveTextContent('score0.86');
+    expect(items[0]).toHaveTextContent('checkout p99 latency rose from 0.45 s to 2.3 s');
+    expect(items[0]).toHaveTextContent('metric anomaly · checkout ·');
+    const link = within(items[2] as HTMLElement).getByRole('link', { name: /Open in Explore/ });
+    const url = new URL(link.getAttribute('href') ?? '', 'http://grafana.local');
+    expect(url.pathname).toBe('/explore');
+    expect(JSON.parse(url.searchParams.get('panes') ?? '{}').intelops.datasource).toBe('loki');
+    expect(screen.getByTestId(testIds.evidence.collect)).toHaveTextContent('Collect again');
+    expect(screen.getAllByTestId(testIds.evidence.source).map((source) => source.textContent)).toEqual([
+      'Prometheus: read',
+      'Loki: read',
+      'Tempo: read',
+    ]);
+  });
+
+  it('says no evidence was collected yet, and collects it on request', async () => {
+    const lookup = evidenceEngine((id, method) =>
+      method === 'POST'
+        ? { status: 200, data: partialEvidenceJson(NOW, id) }
+        : { status: 200, data: uncollectedEvidenceJson(id) }
+    );
+    renderAt(lookup, 'inc-2b81d0');
+    const empty = await screen.findByTestId(testIds.evidence.empty);
+    expect(empty).toHaveTextContent('No evidence collected yet');
+    expect(screen.getByText('Not collected yet.')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByTestId(testIds.evidence.collect));
+    expect(await screen.findAllByTestId(testIds.evidence.item)).toHaveLength(1);
+    expect(screen.queryByTestId(testIds.evidence.empty)).not.toBeInTheDocument();
+    const sources = screen.getAllByTestId(testIds.evidence.source);
+    expect(sources[1]).toHaveTextContent('Loki: not configured (no Loki URL set).Set its URL in Settings');
+    expect(within(sources[1] as HTMLElement).getByRole('link', { name: 'Set its URL in Settings' })).toHaveAttribute(
+      'href',
+      '/a/intelops-aiops-app/settings'
+    );
+    expect(sources[2]).toHaveTextContent('Tempo: failed: Tempo at http://tempo:3200 answered 503');
+    expect(lookup.requests.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual([
+      '/api/datasources/proxy/uid/ds/engine/api/v1/incidents/inc-2b81d0/evidence',
+    ]);
+  });
+
+  it('keeps the evidence and says why when collecting fails', async () => {
+    renderAt(
+      evidenceEngine((_, method) =>
+        method === 'POST'
+          ? { status: 504, data: { statusCode: 504, error: 'Gateway Timeout', message: 'Loki timed out after 30 s' } }
+          : { status: 200, data: checkoutEvidenceJson(NOW) }
+      ),
+      'inc-7f3a9c'
+    );
+    await userEvent.click(await screen.findByTestId(testIds.evidence.collect));
+    expect(await screen.findByTestId(testIds.evidence.collectError)).toHaveTextContent(
+      'The engine at http://engine:8686 could not get an answer from its source: Loki timed out after 30 s'
+    );
+    expect(screen.getAllByTestId(testIds.evidence.item)).toHaveLength(5);
+  });
+
+  it('says what failed when the evidence cannot be read', async () => {
+    renderAt(
+      evidenceEngine(() => ({ status: 500, data: { statusCode: 500, error: 'Internal', message: 'store closed' } })),
+      'inc-7f3a9c'
+    );
+    const error = await screen.findByTestId(testIds.evidence.error);
+    expect(error).toHaveTextContent('Could not load the evidence');
+    expect(error).toHaveTextContent(
+      "The engine at http://engine:8686 answered 500 (store closed): check the engine's logs."
     );
   });
 });

@@ -5,12 +5,14 @@ import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
 import { Icon, Stack } from '@grafana/ui';
 import { EngineLoading, NoDatasourceAlert, ReadErrorAlert } from '../../components/EngineReadStates/EngineReadStates';
 import { IncidentAlerts } from '../../components/IncidentAlerts/IncidentAlerts';
+import { IncidentEvidence } from '../../components/IncidentEvidence/IncidentEvidence';
 import { IncidentHeader } from '../../components/IncidentHeader/IncidentHeader';
 import { PageEmptyState } from '../../components/PageEmptyState/PageEmptyState';
 import { testIds } from '../../components/testIds';
 import { ROUTES } from '../../constants';
 import type { DatasourceLookup } from '../../services/engineConnection';
 import { prefixRoute } from '../../utils/utils.routing';
+import { useEvidence } from './useEvidence';
 import { type IncidentView, useIncident } from './useIncident';
 
 interface Props {
@@ -47,17 +49,30 @@ function IncidentInvestigation({ id, lookup }: { id: string; lookup?: Datasource
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   const datasources = useMemo(() => lookup ?? getDataSourceSrv(), [lookup]);
   const { view, reload } = useIncident(datasources, id);
-  return <InvestigationBody view={view} onReload={reload} timeZone={getTimeZone()} />;
+  const timeZone = getTimeZone();
+  return (
+    <InvestigationBody view={view} onReload={reload} timeZone={timeZone}>
+      <EvidenceSection lookup={datasources} id={id} timeZone={timeZone} />
+    </InvestigationBody>
+  );
+}
+
+function EvidenceSection({ lookup, id, timeZone }: { lookup: DatasourceLookup; id: string; timeZone: string }) {
+  const { view, collect, reload } = useEvidence(lookup, id);
+  return <IncidentEvidence view={view} timeZone={timeZone} onCollect={collect} onReload={reload} />;
 }
 
 function InvestigationBody({
   view,
   onReload,
   timeZone,
+  children,
 }: {
   view: IncidentView;
   onReload: () => void;
   timeZone: string;
+  /** Sections shown under the incident once it loaded. */
+  children: React.ReactNode;
 }) {
   switch (view.phase) {
     case 'loading':
@@ -86,6 +101,7 @@ function InvestigationBody({
         <div>
           <IncidentHeader incident={view.incident} now={view.loadedAt} timeZone={timeZone} />
           <IncidentAlerts incident={view.incident} timeZone={timeZone} />
+          {children}
         </div>
       );
   }

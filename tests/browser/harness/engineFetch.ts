@@ -10,7 +10,10 @@ export const browserEngineFetch: EngineFetch = (request) => {
   for (const [key, value] of Object.entries(request.params ?? {})) {
     url.searchParams.set(key, String(value));
   }
-  return from(fetch(url, { method: request.method ?? 'GET' })).pipe(
+  // backendSrv sends an object body as JSON; so does this stand-in.
+  const body = request.data === undefined ? undefined : JSON.stringify(request.data);
+  const headers = body === undefined ? undefined : { 'content-type': 'application/json' };
+  return from(fetch(url, { method: request.method ?? 'GET', body, headers })).pipe(
     mergeMap(async (response) => {
       const text = await response.text();
       let data: unknown = text;

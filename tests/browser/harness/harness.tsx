@@ -11,6 +11,7 @@ import type { AgentTraceOptions } from '../../../src/panels/agenttrace/types';
 import type { EvalsOptions } from '../../../src/panels/evals/types';
 import type { RootCauseOptions } from '../../../src/panels/rootcause/types';
 import { agentTraceFrames, evalFrames, rootCauseFallbackFrames, rootCauseFrames } from './frames';
+import { EditorHarness } from './editorHarness';
 import { PageHarness } from './pageHarness';
 
 // One page per panel and data set: ?panel=rootcause&data=main; both themes side by side, each in Grafana's panel chrome.
@@ -99,7 +100,10 @@ Reflect.set(window, '__grafana_public_path__', '/public/');
 
 const container = document.getElementById('root');
 const [mode, engine] = window.location.pathname.split('/').filter(Boolean);
-if (container && (mode === 'dark' || mode === 'light') && engine) {
+const editor = new URLSearchParams(window.location.search).get('editor');
+if (container && editor) {
+  createRoot(container).render(<EditorHarness queryType={editor} />);
+} else if (container && (mode === 'dark' || mode === 'light') && engine) {
   createRoot(container).render(<PageHarness mode={mode} engine={engine} />);
 } else if (container) {
   createRoot(container).render(<Harness />);

@@ -74,7 +74,7 @@ async function harness(options: Partial<IntakeOptions> = {}, wrap: (store: Store
     throw new Error('the shared store did not open');
   }
   const { store } = shared;
-  await store.exec('truncate alerts, incidents, cmdb, settings');
+  await store.exec('truncate alerts, incidents, incident_evidence, cmdb, settings');
   await saveCmdb(store, CMDB);
   const clock = manualClock(at(1));
   const logs = captureLogs();

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import { invalidInput, quote } from '../../invalidInput.ts';
+import { parseTimeInput } from '../../timeInput.ts';
 import { INCIDENT_STATUSES } from '../../perception/alerts/incidents.ts';
 import { findIncidents } from '../../perception/alerts/incidentsQuery.ts';
 import type { IncidentWithAlerts } from '../../perception/alerts/incidentsQuery.ts';
@@ -111,18 +112,7 @@ const IncidentsQuerySchema = Type.Object(
 
 /** Epoch milliseconds or an RFC 3339 time. */
 export function parseTimeParam(value: string | undefined, name: string): Date | undefined {
-  if (value === undefined || value === '') {
-    return undefined;
-  }
-  const time = /^-?\d{1,16}$/.test(value)
-    ? Number(value)
-    : /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value)
-      ? Date.parse(value)
-      : Number.NaN;
-  if (Number.isNaN(time) || Math.abs(time) > 8.64e15) {
-    throw invalidInput(`querystring/${name} must be an RFC 3339 time or epoch milliseconds; got ${quote(value)}`);
-  }
-  return new Date(time);
+  return value === undefined || value === '' ? undefined : new Date(parseTimeInput(value, `querystring/${name}`));
 }
 
 function listParam(values: readonly string[] | undefined): string[] | undefined {

@@ -1,0 +1,62 @@
+import type { LogEntry } from '../../sources/types.ts';
+import { loadTemplates, saveTemplates } from '../../store/logTemplates.ts';
+import type { Queryable } from '../../store/store.ts';
+import { MINER_DEFAULTS, TemplateMiner } from './miner.ts';
+import type { Template } from './miner.ts';
+import { parseStructured } from './structured.ts';
+
+export interface MinedEntry {
+  template: Template;
+  /** The stream's labels plus, for JSON and logfmt lines, their other fields. */
+  labels: Record<string, string>;
+  level: string | undefined;
+}
+
+/**
+ * The engine's one template miner, persisted: templates learned from any query keep their ids across restarts,
+ * so evidence that cites a template id stays valid.
+ */
+export class TemplateLibrary {
+  private readonly dirty = new Set<Template>();
+  private readonly db: Queryable;
+  private readonly miner: TemplateMiner;
+
+  private constructor(db: Queryable, miner: TemplateMiner) {
+    this.db = db;
+    this.miner = miner;
+  }
+
+  static async open(db: Queryable, miner: TemplateMiner = new TemplateMiner()): Promise<TemplateLibrary> {
+    for (const template of await loadTemplates(db, MINER_DEFAULTS.maxTemplates)) {
+      miner.restore(template);
+    }
+    return new TemplateLibrary(db, miner);
+  }
+
+  get size(): number {
+    return this.miner.size;
+  }
+
+  mine(entry: LogEntry): MinedEntry {
+    const structured = parseStructured(entry.line);
+    const { template, level } = this.miner.add(structured?.message ?? entry.line, entry.t);
+    this.dirty.add(template);
+    const labels = structured === undefined ? entry.labels : { ...structured.labels, ...entry.labels };
+    return { template, labels, level: level ?? labels.level ?? labels.severity ?? labels.detected_level };
+  }
+
+  /** Saves the templates mined since the last flush. */
+  async flush(): Promise<void> {
+    const templates = [...this.dirty];
+    this.dirty.clear();
+    try {
+      await saveTemplates(this.db, templates);
+    } catch (error) {
+      // Saved next time instead: losing a count update is better than losing the template.
+      for (const template of templates) {
+        this.dirty.add(template);
+      }
+      throw error;
+    }
+  }
+}
