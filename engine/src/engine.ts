@@ -42,7 +42,7 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
     const metrics = createMetrics();
     intake = new AlertIntake({ ...options.intake, store, logger, metrics: metrics.alerts, clock: options.clock });
     await intake.start();
-    const library = await TemplateLibrary.open(store);
+    const library = await TemplateLibrary.open(store, metrics.perception);
     logger.info({ templates: library.size }, 'log templates loaded');
     app = await buildApp({
       store,

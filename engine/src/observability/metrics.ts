@@ -15,11 +15,40 @@ export interface AlertMetrics {
   countIncidents: (() => Promise<Record<string, number>>) | undefined;
 }
 
+export interface PerceptionMetrics {
+  linesMined: Counter;
+  /** Templates the miner holds; set by the template library. */
+  templates: Gauge;
+  /** Evidence collections per source and state (ok, error, unconfigured). */
+  evidenceCollections: Counter<'source' | 'state'>;
+  evidenceDuration: Histogram;
+}
+
 export interface EngineMetrics {
   /** One registry per engine instance, so tests running several engines never share series. */
   registry: Registry;
   httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   alerts: AlertMetrics;
+  perception: PerceptionMetrics;
+}
+
+function createPerceptionMetrics(registry: Registry): PerceptionMetrics {
+  return {
+    linesMined: new Counter({ name: 'intelops_log_lines_mined_total', help: 'Log lines mined into templates', registers: [registry] }),
+    templates: new Gauge({ name: 'intelops_log_templates', help: 'Log templates the miner holds (capped; the least recently seen are evicted)', registers: [registry] }),
+    evidenceCollections: new Counter({
+      name: 'intelops_evidence_collections_total',
+      help: 'Evidence collections per source and its state (ok, error, unconfigured)',
+      labelNames: ['source', 'state'] as const,
+      registers: [registry],
+    }),
+    evidenceDuration: new Histogram({
+      name: 'intelops_evidence_collection_duration_seconds',
+      help: 'Time to collect an incident’s evidence from all sources',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+  };
 }
 
 function createAlertMetrics(registry: Registry): AlertMetrics {
@@ -87,5 +116,5 @@ export function createMetrics(): EngineMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  return { registry, httpRequestDuration, alerts: createAlertMetrics(registry) };
+  return { registry, httpRequestDuration, alerts: createAlertMetrics(registry), perception: createPerceptionMetrics(registry) };
 }

@@ -4,6 +4,7 @@ import type { Evidence } from './evidence.ts';
 import { logEvidence, readWindows } from './logs/logWindows.ts';
 import type { TemplateLibrary } from './logs/templateLibrary.ts';
 import { streamSelector } from '../sources/loki.ts';
+import type { GoldenSignalsConfig } from './metrics/goldenSignals.ts';
 import { collectMetricEvidence } from './metrics/metricEvidence.ts';
 import { collectTraceEvidence } from './traces/traceEvidence.ts';
 
@@ -52,10 +53,16 @@ export function evidenceWindows(incident: IncidentScope, now: Date): { incident:
   return { incident: { from, to: from + length }, baseline: { from: from - baselineLength, to: from } };
 }
 
+export interface EvidenceInputs {
+  sources: Sources;
+  library: TemplateLibrary;
+  /** The settings' golden-signal queries; the built-in defaults when undefined. */
+  goldenSignals?: GoldenSignalsConfig | undefined;
+}
+
 export async function collectEvidence(
   incident: IncidentScope,
-  sources: Sources,
-  library: TemplateLibrary,
+  { sources, library, goldenSignals }: EvidenceInputs,
   now: Date,
   signal?: AbortSignal
 ): Promise<CollectedEvidence> {
@@ -77,7 +84,7 @@ export async function collectEvidence(
     return read.activity.flatMap((activity) => logEvidence(activity, query, incident.id, windows.incident) ?? []);
   };
   const fromPrometheus = async (): Promise<Evidence[]> =>
-    prometheus === undefined ? [] : collectMetricEvidence({ ...common, metrics: prometheus });
+    prometheus === undefined ? [] : collectMetricEvidence({ ...common, metrics: prometheus, signals: goldenSignals });
   const fromTempo = async (): Promise<Evidence[]> =>
     tempo === undefined ? [] : collectTraceEvidence({ ...common, traces: tempo, metrics: prometheus });
 

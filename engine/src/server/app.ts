@@ -83,8 +83,12 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   await app.register(incidentRoutes, { prefix: API_PREFIX, store: deps.store, clock });
   await app.register(cmdbRoutes, { prefix: API_PREFIX, store: deps.store, onSaved: contextChanged });
   // Clients follow the settings: a URL saved with PUT /api/v1/settings applies to the next query.
-  const sources = async () => sourcesFromSettings(await loadSettings(deps.store), deps.sourceSecrets);
+  const perception = async () => {
+    const settings = await loadSettings(deps.store);
+    return { sources: sourcesFromSettings(settings, deps.sourceSecrets), goldenSignals: settings.goldenSignals };
+  };
+  const sources = async () => (await perception()).sources;
   await app.register(queryRoutes, { prefix: API_PREFIX, sources, library: deps.library });
-  await app.register(evidenceRoutes, { prefix: API_PREFIX, store: deps.store, sources, library: deps.library, clock });
+  await app.register(evidenceRoutes, { prefix: API_PREFIX, store: deps.store, perception, library: deps.library, clock, metrics: deps.metrics.perception });
   return app;
 }

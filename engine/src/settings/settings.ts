@@ -54,6 +54,31 @@ export const AlertMappingSchema = Type.Object(
 );
 export type AlertMapping = Static<typeof AlertMappingSchema>;
 
+const GoldenSignalQuerySchema = Type.Object(
+  {
+    signal: Type.Union(['latency', 'errors', 'traffic', 'saturation'].map((name) => Type.Literal(name))),
+    name: Type.String({ minLength: 1, maxLength: 64, description: 'What the series measures, for summaries ("p95 latency")' }),
+    unit: Type.Union(['seconds', 'ratio', 'requests_per_second', 'cores', 'bytes'].map((name) => Type.Literal(name))),
+    candidates: Type.Array(
+      Type.Object(
+        {
+          template: Type.String({
+            minLength: 1,
+            maxLength: 2048,
+            pattern: '\\$service',
+            description: 'PromQL with $service (inside quotes), and optionally $label and $window (the rate window)',
+          }),
+          serviceLabel: Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$', maxLength: 128, description: 'The label that names the service' }),
+        },
+        { additionalProperties: false }
+      ),
+      { minItems: 1, maxItems: 20, description: 'Tried in order per service; the first that returns data is used' }
+    ),
+    fillMissing: Type.Optional(Type.Number({ description: 'Value for instants without a sample (0 for counters of rare events)' })),
+  },
+  { additionalProperties: false, title: 'GoldenSignalQuery' }
+);
+
 /**
  * The engine's non-secret settings, stored in the database. Secrets (the LLM API key) come from the
  * environment and show up here only as read-only `…Set` flags.
@@ -85,6 +110,12 @@ export const SettingsSchema = Type.Object(
       )
     ),
     grouping: Type.Optional(GroupingSettingsSchema),
+    goldenSignals: Type.Optional(
+      Type.Array(GoldenSignalQuerySchema, {
+        maxItems: 20,
+        description: 'The PromQL of each golden signal for metric evidence; replaces the built-in OpenTelemetry and exporter defaults',
+      })
+    ),
     alertMappings: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), AlertMappingSchema, {
         additionalProperties: false,

@@ -1,11 +1,12 @@
 import type { LogEntry } from '../sources/types.ts';
 
-export const T = Date.parse('2026-11-02T08:00:00Z');
+/** When the shop's incident window opens; the baseline is the hour before. */
+export const SHOP_T = Date.parse('2026-11-02T08:00:00Z');
 export const MINUTE = 60_000;
 const labels = { service_name: 'checkout', env: 'prod' };
 
 /** An hour of baseline traffic, then 30 minutes in which a new error appears and one template spikes. */
-export function shopLogs(): LogEntry[] {
+export function shopLogs(T = SHOP_T): LogEntry[] {
   const entries: LogEntry[] = [];
   for (let s = 0; s < 90 * 60; s += 20) {
     const t = T - 60 * MINUTE + s * 1000;

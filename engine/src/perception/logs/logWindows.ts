@@ -81,7 +81,7 @@ function covered(range: TimeRange, entries: LogEntry[], truncated: boolean): Tim
   if (!truncated || entries.length === 0) {
     return range;
   }
-  const oldest = Math.min(...entries.map((entry) => entry.t));
+  const oldest = entries.reduce((min, entry) => Math.min(min, entry.t), Infinity);
   return { from: Math.max(range.from, oldest), to: range.to };
 }
 

@@ -1,3 +1,4 @@
+import type { PerceptionMetrics } from '../../observability/metrics.ts';
 import type { LogEntry } from '../../sources/types.ts';
 import { loadTemplates, saveTemplates } from '../../store/logTemplates.ts';
 import type { Queryable } from '../../store/store.ts';
@@ -20,17 +21,21 @@ export class TemplateLibrary {
   private readonly dirty = new Set<Template>();
   private readonly db: Queryable;
   private readonly miner: TemplateMiner;
+  private readonly metrics: PerceptionMetrics | undefined;
 
-  private constructor(db: Queryable, miner: TemplateMiner) {
+  private constructor(db: Queryable, miner: TemplateMiner, metrics: PerceptionMetrics | undefined) {
     this.db = db;
     this.miner = miner;
+    this.metrics = metrics;
   }
 
-  static async open(db: Queryable, miner: TemplateMiner = new TemplateMiner()): Promise<TemplateLibrary> {
+  static async open(db: Queryable, metrics?: PerceptionMetrics): Promise<TemplateLibrary> {
+    const miner = new TemplateMiner();
     for (const template of await loadTemplates(db, MINER_DEFAULTS.maxTemplates)) {
       miner.restore(template);
     }
-    return new TemplateLibrary(db, miner);
+    metrics?.templates.set(miner.size);
+    return new TemplateLibrary(db, miner, metrics);
   }
 
   get size(): number {
@@ -41,12 +46,14 @@ export class TemplateLibrary {
     const structured = parseStructured(entry.line);
     const { template, level } = this.miner.add(structured?.message ?? entry.line, entry.t);
     this.dirty.add(template);
+    this.metrics?.linesMined.inc();
     const labels = structured === undefined ? entry.labels : { ...structured.labels, ...entry.labels };
     return { template, labels, level: level ?? labels.level ?? labels.severity ?? labels.detected_level };
   }
 
   /** Saves the templates mined since the last flush. */
   async flush(): Promise<void> {
+    this.metrics?.templates.set(this.miner.size);
     const templates = [...this.dirty];
     this.dirty.clear();
     try {

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { quote } from '../../invalidInput.ts';
+import type { PerceptionMetrics } from '../../observability/metrics.ts';
 import { findIncidents } from '../../perception/alerts/incidentsQuery.ts';
 import { collectEvidence } from '../../perception/collectEvidence.ts';
 import type { SourceStates } from '../../perception/collectEvidence.ts';
 import type { TemplateLibrary } from '../../perception/logs/templateLibrary.ts';
+import type { GoldenSignalsConfig } from '../../perception/metrics/goldenSignals.ts';
 import type { Sources } from '../../sources/fromSettings.ts';
 import { loadEvidence, saveEvidence } from '../../store/evidence.ts';
 import type { Store } from '../../store/store.ts';
@@ -12,9 +14,11 @@ import { ErrorResponseSchema, errorBody } from '../errors.ts';
 
 export interface EvidenceRoutesOptions {
   store: Store;
-  sources: () => Promise<Sources>;
+  /** The source clients and golden-signal queries, from the current settings. */
+  perception: () => Promise<{ sources: Sources; goldenSignals: GoldenSignalsConfig | undefined }>;
   library: TemplateLibrary;
   clock: () => Date;
+  metrics: PerceptionMetrics;
 }
 
 const SourceStateSchema = Type.Object({
@@ -58,7 +62,7 @@ function configured(sources: Sources): SourceStates {
 }
 
 /** GET and POST /api/v1/incidents/{id}/evidence: the stored evidence, and collecting it (again). */
-export const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (app, { store, sources, library, clock }) => {
+export const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (app, { store, perception, library, clock, metrics }) => {
   const findIncident = async (id: string) => (await findIncidents(store, { ids: [id], limit: 1, withAlerts: false }, clock())).incidents[0];
   const notFound = (id: string) => errorBody(404, `No incident with id ${quote(id)}`);
 
@@ -79,7 +83,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = 
       }
       const stored = await loadEvidence(store, id);
       if (stored === undefined) {
-        return { incidentId: id, collectedAt: null, sources: configured(await sources()), evidence: [] };
+        return { incidentId: id, collectedAt: null, sources: configured((await perception()).sources), evidence: [] };
       }
       return { incidentId: id, collectedAt: stored.collectedAt.toISOString(), sources: stored.sources, evidence: stored.evidence };
     }
@@ -102,12 +106,17 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = 
         return reply.code(404).send(notFound(id));
       }
       const { incident } = found;
+      const { sources, goldenSignals } = await perception();
+      const stopTimer = metrics.evidenceDuration.startTimer();
       const collected = await collectEvidence(
         { id, services: incident.services, startsAt: incident.startsAt, endsAt: incident.endsAt },
-        await sources(),
-        library,
+        { sources, library, goldenSignals },
         clock()
       );
+      stopTimer();
+      for (const [source, { state }] of Object.entries(collected.sources)) {
+        metrics.evidenceCollections.inc({ source, state });
+      }
       await saveEvidence(store, id, collected);
       return { incidentId: id, collectedAt: collected.collectedAt.toISOString(), sources: collected.sources, evidence: collected.evidence };
     }

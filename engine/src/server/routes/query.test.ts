@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startEngine } from '../../testing/engine.ts';
 import type { RunningEngine } from '../../testing/engine.ts';
 import { serveLokiEntries } from '../../testing/fakeLoki.ts';
-import { MINUTE, shopLogs, T } from '../../testing/shopLogs.ts';
+import { MINUTE, SHOP_T as T, shopLogs } from '../../testing/shopLogs.ts';
 import { readError, readJson } from '../../testing/http.ts';
 import { startReplayServer } from '../../testing/replayServer.ts';
 import type { ReplayServer } from '../../testing/replayServer.ts';
