@@ -8,6 +8,18 @@ export const testIds = {
     status: 'data-testid engine-connection-status',
     recheck: 'data-testid engine-connection-recheck',
   },
+  sourceSettings: {
+    section: 'data-testid source-settings',
+    loading: 'data-testid source-settings-loading',
+    error: 'data-testid source-settings-error',
+    form: 'data-testid source-settings-form',
+    prometheusUrl: 'data-testid source-settings-prometheus-url',
+    lokiUrl: 'data-testid source-settings-loki-url',
+    lokiTenant: 'data-testid source-settings-loki-tenant',
+    tempoUrl: 'data-testid source-settings-tempo-url',
+    save: 'data-testid source-settings-save',
+    status: 'data-testid source-settings-status',
+  },
   pages: {
     incidents: 'data-testid page-incidents',
     investigation: 'data-testid page-investigation',

@@ -79,6 +79,17 @@ describe('EngineClient', () => {
     ]);
   });
 
+  it('sends PUT requests with a JSON body to the proxy route', async () => {
+    const engine = fakeEngineFetch(() => ({ status: 200, data: { tempo: { url: 'http://tempo:3200' } } }));
+    const client = new EngineClient(PROXY, engine.fetch);
+
+    const body = { tempo: { url: 'http://tempo:3200' } };
+    await expect(client.put('/api/v1/settings', body)).resolves.toEqual(body);
+    expect(engine.requests.map((r) => [r.method, r.url, r.data, r.showErrorAlert])).toEqual([
+      ['PUT', `${PROXY}/api/v1/settings`, body, false],
+    ]);
+  });
+
   it("classifies the engine's own 502 as an upstream failure with its message", async () => {
     const body = { statusCode: 502, error: 'Bad Gateway', message: 'Tempo at http://tempo:3200 answered 500' };
     const engine = fakeEngineFetch(() => ({ status: 502, data: body }));

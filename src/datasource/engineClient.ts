@@ -133,6 +133,11 @@ export class EngineClient {
     return this.request({ method: 'POST', url: `${this.baseUrl}${path}`, data: body }, path);
   }
 
+  /** Replaces the resource at `path` with `body`, sent as JSON (PUT /api/v1/settings takes the whole document). */
+  put(path: EnginePath, body: object): Promise<unknown> {
+    return this.request({ method: 'PUT', url: `${this.baseUrl}${path}`, data: body }, path);
+  }
+
   private async request(request: BackendSrvRequest, path: EnginePath): Promise<unknown> {
     try {
       const response = await lastValueFrom(this.send({ ...request, showErrorAlert: false, showSuccessAlert: false }));

@@ -1,4 +1,6 @@
 import { incidentListJson } from '../../src/datasource/testing/incidentFixtures';
+import { ENGINE_STATUS } from '../../src/datasource/testing/fakeEngineFetch';
+import { engineSettingsJson } from '../../src/services/testing/engineSettingsJson';
 import {
   checkoutEvidenceJson,
   partialEvidenceJson,
@@ -11,6 +13,9 @@ import {
  * storm (five incidents), slow (the same after 1.5 s), quiet (none), down (502 as Grafana's proxy answers).
  * Evidence: the checkout incident has collected evidence; the others have none until POSTed, which answers evidence
  * from Prometheus only (Loki unconfigured, Tempo failing); in the slow scene collecting takes 1.5 s as well.
+ * Settings: GET answers the same document (no Loki URL yet); PUT checks the upstream URLs as the engine's schema
+ * does and answers the document it was sent, or 400 naming the field. Nothing is kept between requests.
+ * Status (the Settings page's connection check) answers as engine 0.1.0 in every scene but down.
  */
 
 const PROXY_PATH = /^\/api\/datasources\/proxy\/uid\/([\w-]+)\/engine(\/api\/v1\/.*)$/;
@@ -73,11 +78,46 @@ function answerEvidence(id: string, method: string, known: boolean, now: number,
   };
 }
 
+// The engine's rule for a URL setting (format "uri" plus pattern ^https?://), as far as ajv's uri format goes
+// for the characters a person types: no spaces or characters URIs leave out, % only before two hex digits.
+function urlRuleBroken(url: unknown): string | undefined {
+  if (typeof url !== 'string') {
+    return 'must be string';
+  }
+  if (!/^https?:\/\//.test(url)) {
+    return 'must match pattern "^https?://"';
+  }
+  return /[\s"<>\\^`{|}]|%(?![0-9a-fA-F]{2})/.test(url) ? 'must match format "uri"' : undefined;
+}
+
+function answerSettings(method: string, body: unknown, delayMs: number): EngineAnswer {
+  if (method !== 'PUT') {
+    return { status: 200, body: engineSettingsJson(), delayMs };
+  }
+  const document = typeof body === 'object' && body !== null ? body : {};
+  for (const section of ['prometheus', 'loki', 'tempo', 'alertmanager']) {
+    const value: unknown = Reflect.get(document, section);
+    const url: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, 'url') : undefined;
+    const broken = url === undefined ? undefined : urlRuleBroken(url);
+    if (broken) {
+      const message = `body/${section}/url ${broken}`;
+      return { status: 400, body: { statusCode: 400, error: 'Bad Request', message }, delayMs };
+    }
+  }
+  const llm: unknown = Reflect.get(document, 'llm');
+  return {
+    status: 200,
+    body: { ...document, llm: { ...(typeof llm === 'object' ? llm : {}), apiKeySet: false } },
+    delayMs,
+  };
+}
+
 export function answerEngine(
   pathname: string,
   params: URLSearchParams,
   now = Date.now(),
-  method = 'GET'
+  method = 'GET',
+  body?: unknown
 ): EngineAnswer | undefined {
   const match = PROXY_PATH.exec(pathname);
   if (!match) {
@@ -89,6 +129,12 @@ export function answerEngine(
   }
   const incidents = engine === 'quiet' ? [] : incidentListJson(now).incidents;
   const delayMs = engine === 'slow' ? 1500 : 0;
+  if (apiPath === '/api/v1/status') {
+    return { status: 200, body: ENGINE_STATUS, delayMs: 0 };
+  }
+  if (apiPath === '/api/v1/settings') {
+    return answerSettings(method, body, delayMs);
+  }
   const evidence = EVIDENCE_PATH.exec(apiPath ?? '');
   if (evidence) {
     const id = decodeURIComponent(evidence[1] ?? '');

@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -64,12 +64,28 @@ export async function bundleHarness(outdir: string): Promise<void> {
 // App pages live below /dark/... and /light/...: the browser router needs index.html there.
 const APP_PAGE = /^\/(dark|light)\/[\w-]+\/a\//;
 
+/** The request's JSON body, as the engine would parse it; undefined when there is none or it is not JSON. */
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) {
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Serves `dir` on 127.0.0.1 at a free port, with the engine double on the data-proxy paths. */
 export async function serveDirectory(dir: string): Promise<{ server: Server; url: string }> {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
-    const engine = answerEngine(path, url.searchParams, Date.now(), request.method);
+    const engine = answerEngine(path, url.searchParams, Date.now(), request.method, await readJsonBody(request));
     if (engine) {
       await new Promise((done) => setTimeout(done, engine.delayMs));
       response.writeHead(engine.status, { 'content-type': 'application/json' }).end(JSON.stringify(engine.body));
