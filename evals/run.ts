@@ -1,13 +1,17 @@
 // npm run eval -- templates [--data DIR] [--field raw|content] [--json FILE] [--min-average GA] [--min-system GA]
+// npm run eval -- rca --format rcd|nezha [--data DIR] [--json FILE] [--min-ac1 X] [--min-avg5 X] (see rca/cli.ts)
+// npm run eval -- retrieval [--data DIR] [--k K] [--json FILE] [--min-hit-rate X] (see retrieval/cli.ts)
 // Offline evaluations on labelled data. `templates` mines Loghub-layout folders with the default configuration and
 // prints Grouping Accuracy per system; the --min-* floors make it a regression gate (exit 1 below them).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hasDataset, LOGHUB_2K } from './defaults.ts';
+import { runRcaEval } from './rca/cli.ts';
+import { runRetrievalEval } from './retrieval/cli.ts';
 import { evalTemplates } from './templates/evalTemplates.ts';
 import type { Field, TemplatesReport } from './templates/evalTemplates.ts';
 
-const EVALS = ['templates'] as const;
+const EVALS = ['templates', 'rca', 'retrieval'] as const;
 
 function fail(message: string): never {
   console.error(message);
@@ -23,6 +27,14 @@ function fraction(flag: string, value: string | undefined): number | undefined {
     fail(`--${flag} takes a number between 0 and 1; got "${value}"`);
   }
   return n;
+}
+
+// Each eval parses its own flags; rca's live in rca/cli.ts.
+if (process.argv[2] === 'rca') {
+  process.exit(runRcaEval(process.argv.slice(3)));
+}
+if (process.argv[2] === 'retrieval') {
+  process.exit(await runRetrievalEval(process.argv.slice(3)));
 }
 
 const { values: args, positionals } = parseArgs({

@@ -21,6 +21,7 @@ import { alertRoutes } from './routes/alerts.ts';
 import { cmdbRoutes } from './routes/cmdb.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { changeRoutes } from './routes/changes.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { queryRoutes } from './routes/query.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   await app.register(alertRoutes, { prefix: API_PREFIX, intake: deps.intake, store: deps.store, metrics: deps.metrics.alerts });
   await app.register(incidentRoutes, { prefix: API_PREFIX, store: deps.store, clock });
   await app.register(cmdbRoutes, { prefix: API_PREFIX, store: deps.store, onSaved: contextChanged });
+  await app.register(changeRoutes, { prefix: API_PREFIX, store: deps.store, clock });
   // Clients follow the settings: a URL saved with PUT /api/v1/settings applies to the next query.
   const perception = async () => {
     const settings = await loadSettings(deps.store);

@@ -1,5 +1,8 @@
 import { after, before, describe } from 'node:test';
 import type { StoreConfig } from '../config.ts';
+import { migrate } from '../store/migrations.ts';
+import { openStore } from '../store/open.ts';
+import type { Store } from '../store/store.ts';
 import { freshPgliteDir } from './pglite.ts';
 import { findPostgresBin, startPostgres } from './postgres.ts';
 import type { PostgresServer } from './postgres.ts';
@@ -48,4 +51,28 @@ export function describeEachStore(name: string, body: (target: StoreTarget) => v
       },
     });
   });
+}
+
+/**
+ * One migrated PGlite store for the whole test file (a new one costs most of a second), removed after it. Call at
+ * the file's top level; the returned function gives the store inside tests.
+ */
+export function sharedPgliteStore(): () => Store {
+  let shared: { fresh: FreshStore; store: Store } | undefined;
+  before(async () => {
+    const fresh = await freshPgliteStore();
+    const store = await openStore(fresh.config);
+    await migrate(store);
+    shared = { fresh, store };
+  });
+  after(async () => {
+    await shared?.store.close();
+    await shared?.fresh.remove();
+  });
+  return () => {
+    if (shared === undefined) {
+      throw new Error('the shared store did not open');
+    }
+    return shared.store;
+  };
 }

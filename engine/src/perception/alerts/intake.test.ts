@@ -8,8 +8,7 @@ import { openStore } from '../../store/open.ts';
 import { saveSettings } from '../../store/settings.ts';
 import type { Queryable, Store } from '../../store/store.ts';
 import { captureLogs } from '../../testing/logs.ts';
-import { freshPgliteStore } from '../../testing/stores.ts';
-import type { FreshStore } from '../../testing/stores.ts';
+import { sharedPgliteStore } from '../../testing/stores.ts';
 import { findIncidents } from './incidentsQuery.ts';
 import { AlertIntake, IntakeOverloadedError } from './intake.ts';
 import type { IntakeOptions, IntakeReceipt } from './intake.ts';
@@ -56,24 +55,10 @@ interface Harness {
   close(): Promise<void>;
 }
 
-// One PGlite store for the file (a new one costs most of a second); each harness empties it first.
-let shared: { fresh: FreshStore; store: Store } | undefined;
-before(async () => {
-  const fresh = await freshPgliteStore();
-  const store = await openStore(fresh.config);
-  await migrate(store);
-  shared = { fresh, store };
-});
-after(async () => {
-  await shared?.store.close();
-  await shared?.fresh.remove();
-});
+const sharedStore = sharedPgliteStore();
 
 async function harness(options: Partial<IntakeOptions> = {}, wrap: (store: Store) => Store = (store) => store): Promise<Harness> {
-  if (shared === undefined) {
-    throw new Error('the shared store did not open');
-  }
-  const { store } = shared;
+  const store = sharedStore();
   await store.exec('truncate alerts, incidents, incident_evidence, cmdb, settings');
   await saveCmdb(store, CMDB);
   const clock = manualClock(at(1));

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gaussian, seededRandom } from '../../perception/metrics/testSeries.ts';
+import { rankRootCauses } from './rankRootCauses.ts';
+import type { RankingSeries } from './rankRootCauses.ts';
+
+const noise = gaussian(seededRandom(7));
+
+/** A metric at `level` with 5% noise, shifted by `shift` (times the level) from anomalous point `from` on. */
+function metric(service: string, name: string, level: number, shift = 0, from = 0): RankingSeries {
+  const point = (): number => level * (1 + 0.05 * noise());
+  return {
+    service,
+    name,
+    baseline: Array.from({ length: 30 }, point),
+    anomalous: Array.from({ length: 20 }, (_, i) => point() + (i >= from ? shift * level : 0)),
+  };
+}
+
+function quiet(service: string): RankingSeries[] {
+  return [metric(service, 'cpu', 20), metric(service, 'memory', 300), metric(service, 'latency_p90', 0.05)];
+}
+
+test('ranks the service whose CPU saturated first, with a confidence share', () => {
+  const series = [
+    ...quiet('api'),
+    ...quiet('db'),
+    ...quiet('cache').filter((one) => one.name !== 'cpu'),
+    metric('cache', 'cpu', 20, 3),
+  ];
+  const ranked = rankRootCauses({ series });
+  assert.deepEqual(ranked.map((cause) => cause.service).sort(), ['api', 'cache', 'db']);
+  const [top] = ranked;
+  assert.equal(top?.service, 'cache');
+  assert.equal(top?.indicator, 'cpu');
+  assert.equal(top?.metric, 'cpu');
+  assert.equal(top?.onset, 0);
+  const total = ranked.reduce((sum, cause) => sum + cause.confidence, 0);
+  assert.ok(Math.abs(total - 1) < 1e-9);
+  assert.ok((top?.confidence ?? 0) > 0.5 && (top?.confidence ?? 0) <= 1);
+});
+
+test("a caller's latency explained by its callee's anomaly does not outrank the callee", () => {
+  // The frontend's latency rises thirtyfold; its callee's CPU doubles. Without the graph latency wins on size alone.
+  const series = [
+    metric('frontend', 'latency_p90', 0.05, 30),
+    metric('frontend', 'cpu', 20),
+    metric('checkout', 'cpu', 20, 1),
+    metric('checkout', 'latency_p90', 0.05),
+    ...quiet('ads'),
+  ];
+  const noGraph = rankRootCauses({ series });
+  assert.equal(noGraph[0]?.service, 'frontend');
+  const withGraph = rankRootCauses({
+    series,
+    edges: [
+      { client: 'frontend', server: 'checkout' },
+      { client: 'frontend', server: 'ads' },
+    ],
+  });
+  assert.equal(withGraph[0]?.service, 'checkout');
+  assert.equal(withGraph[0]?.indicator, 'cpu');
+});
+
+test('slow calls seen only by the caller blame the callee it shares with no healthy caller', () => {
+  // A network delay in front of `cart`: both its callers see slower calls, `cart` itself shows nothing.
+  const series = [
+    metric('frontend', 'client_latency_p90', 0.02, 20),
+    metric('frontend', 'cpu', 20),
+    metric('checkout', 'client_latency_p90', 0.02, 20),
+    metric('checkout', 'cpu', 20),
+    metric('recommend', 'client_latency_p90', 0.02),
+    ...quiet('cart'),
+    ...quiet('catalog'),
+  ];
+  const edges = [
+    { client: 'frontend', server: 'checkout' },
+    { client: 'frontend', server: 'cart' },
+    { client: 'frontend', server: 'catalog' },
+    { client: 'checkout', server: 'cart' },
+    { client: 'checkout', server: 'catalog' },
+    { client: 'recommend', server: 'catalog' },
+  ];
+  const ranked = rankRootCauses({ series, edges });
+  assert.equal(ranked[0]?.service, 'cart');
+  assert.equal(ranked[0]?.metric, 'client latency of frontend, checkout');
+});
+
+test('the earlier onset wins between two equally strong resource anomalies', () => {
+  const series = [metric('a', 'cpu', 20, 3, 5), metric('b', 'cpu', 20, 3, 0)];
+  assert.equal(rankRootCauses({ series })[0]?.service, 'b');
+});
+
+test('series shared by several services (a node metric beside each pod) are ignored', () => {
+  const node = metric('x', 'host_cpu_share', 20, 5);
+  const series = [
+    { ...node, service: 'a', name: 'load' },
+    { ...node, service: 'b', name: 'load' },
+    metric('c', 'memory', 300, 1),
+  ];
+  assert.equal(rankRootCauses({ series })[0]?.service, 'c');
+});
+
+test('extra evidence lifts a service, including one without metrics', () => {
+  const series = [...quiet('a'), ...quiet('b')];
+  const ranked = rankRootCauses({ series, evidence: { logsOnly: 1 } });
+  assert.equal(ranked[0]?.service, 'logsOnly');
+  assert.equal(ranked[0]?.metric, 'evidence');
+  assert.equal(rankRootCauses({ series: [] }).length, 0);
+});
