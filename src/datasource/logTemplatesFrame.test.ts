@@ -87,7 +87,7 @@ describe('logTemplatesFrame', () => {
     expect(frame(body).meta?.notices).toEqual([
       {
         severity: 'warning',
-        text: 'Mined the first 100000 lines only: narrow the selector or the time range to see all of them.',
+        text: 'Read the newest 100000 lines only (a window had more): narrow the selector or the time range to count them all.',
       },
     ]);
     expect(frame().meta?.notices).toEqual([]);

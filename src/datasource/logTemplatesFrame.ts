@@ -46,7 +46,7 @@ function notices(result: LogTemplatesResult): QueryResultMetaNotice[] {
     ? [
         {
           severity: 'warning',
-          text: `Mined the first ${result.linesRead} lines only: narrow the selector or the time range to see all of them.`,
+          text: `Read the newest ${result.linesRead} lines only (a window had more): narrow the selector or the time range to count them all.`,
         },
       ]
     : [];
