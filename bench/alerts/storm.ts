@@ -1,6 +1,7 @@
 // Alert storms with known ground truth: a dependency graph, faults that propagate to callers, flapping,
 // redeliveries and background noise, delivered as Alertmanager (webhook v4) would deliver them.
 import { fingerprintOf } from '../../engine/src/perception/alerts/normalize.ts';
+import { seededRandom } from '../../engine/src/testing/random.ts';
 
 export interface StormOptions {
   seed: number;
@@ -61,18 +62,6 @@ export interface Storm {
   truth: Map<string, string>;
   /** Alerts in all deliveries, counting every redelivery: the raw volume an SRE would face. */
   rawAlerts: number;
-}
-
-/** Small, fast, seedable PRNG (mulberry32), so that a storm is the same on every machine. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FAULT_RULES = [
@@ -208,7 +197,7 @@ function noiseFirings(options: StormOptions, rnd: () => number): Firing[] {
 }
 
 export function generateStorm(options: StormOptions): Storm {
-  const rnd = random(options.seed);
+  const rnd = seededRandom(options.seed);
   const origin = (options.start ?? new Date('2026-11-02T08:00:00Z')).getTime();
   const services = buildTopology(options.services, options.namePrefix ?? '', rnd);
   const callers = new Map<string, string[]>();

@@ -2,22 +2,13 @@ import React from 'react';
 import { Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { problemFor, queryProblems } from '../queryValidation';
-import type { IntelOpsQuery } from '../types';
-import { QueryInput } from './QueryTextFields';
-
-interface Props {
-  query: IntelOpsQuery;
-  onChange: (query: IntelOpsQuery) => void;
-  onRunQuery: () => void;
-}
+import { changeAndRun, QueryInput } from './QueryTextFields';
+import type { QuerySectionProps } from './QueryTextFields';
 
 /** The Log templates query: which streams to mine, and the baseline to compare them with. */
-export function LogTemplatesEditor({ query, onChange, onRunQuery }: Props) {
+export function LogTemplatesEditor({ query, onChange, onRunQuery }: QuerySectionProps) {
   const problems = queryProblems(query);
-  const change = (patch: Partial<IntelOpsQuery>) => {
-    onChange({ ...query, ...patch });
-    onRunQuery();
-  };
+  const change = changeAndRun(query, onChange, onRunQuery);
   return (
     <Stack direction="column" gap={0}>
       <QueryInput

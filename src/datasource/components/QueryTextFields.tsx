@@ -1,5 +1,6 @@
 import React from 'react';
 import { InlineField, Input, TextArea } from '@grafana/ui';
+import type { IntelOpsQuery } from '../types';
 
 interface CommonProps {
   id: string;
@@ -71,4 +72,19 @@ export function QueryTextArea(props: CommonProps) {
       />
     </InlineField>
   );
+}
+
+/** What each query type's section of the editor receives from the QueryEditor. */
+export interface QuerySectionProps {
+  query: IntelOpsQuery;
+  onChange: (query: IntelOpsQuery) => void;
+  onRunQuery: () => void;
+}
+
+/** Applies a change to the query and runs it, as Grafana's own editors do when a field is left. */
+export function changeAndRun(query: IntelOpsQuery, onChange: QuerySectionProps['onChange'], onRunQuery: () => void) {
+  return (patch: Partial<IntelOpsQuery>) => {
+    onChange({ ...query, ...patch });
+    onRunQuery();
+  };
 }
