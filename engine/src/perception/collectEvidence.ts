@@ -101,9 +101,12 @@ export async function collectEvidence(
   return { collectedAt: now, sources: states, evidence };
 }
 
+/** A source whose URL is not set. */
+export const UNCONFIGURED: SourceState = { state: 'unconfigured', message: 'No URL set in the engine settings' };
+
 function stateOf(configured: boolean, result: PromiseSettledResult<Evidence[]>): SourceState {
   if (!configured) {
-    return { state: 'unconfigured', message: 'No URL set in the engine settings' };
+    return UNCONFIGURED;
   }
   if (result.status === 'rejected') {
     const reason: unknown = result.reason;

@@ -1,3 +1,4 @@
+import { escapeGoString } from './goString.ts';
 import { UpstreamError, UpstreamHttp } from './http.ts';
 import type { UpstreamHttpOptions } from './http.ts';
 import { isObject, labelsOf, listOf, stringsOf } from './json.ts';
@@ -257,5 +258,5 @@ export function escapeRegex(text: string): string {
 
 /** A LogQL (Go) double-quoted string literal. */
 export function logqlString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
+  return `"${escapeGoString(text)}"`;
 }

@@ -1,5 +1,5 @@
 import type { GoldenSignal } from '../evidence.ts';
-import { escapeGoString } from './goString.ts';
+import { escapeGoString } from '../../sources/goString.ts';
 
 /** How a signal's values read: seconds, a ratio 0..1, requests per second, CPU cores, bytes. */
 export type SignalUnit = 'seconds' | 'ratio' | 'requests_per_second' | 'cores' | 'bytes';

@@ -1,4 +1,4 @@
-import { escapeGoString } from '../metrics/goString.ts';
+import { escapeGoString } from '../../sources/goString.ts';
 
 /** TraceQL for a service's spans; the name is escaped as a Go string literal, as Tempo's lexer reads it. */
 function serviceMatcher(service: string): string {

@@ -3,8 +3,8 @@ import { Type } from 'typebox';
 import { quote } from '../../invalidInput.ts';
 import type { PerceptionMetrics } from '../../observability/metrics.ts';
 import { findIncidents } from '../../perception/alerts/incidentsQuery.ts';
-import { collectEvidence } from '../../perception/collectEvidence.ts';
-import type { SourceStates } from '../../perception/collectEvidence.ts';
+import { collectEvidence, UNCONFIGURED } from '../../perception/collectEvidence.ts';
+import type { SourceState, SourceStates } from '../../perception/collectEvidence.ts';
 import type { TemplateLibrary } from '../../perception/logs/templateLibrary.ts';
 import type { GoldenSignalsConfig } from '../../perception/metrics/goldenSignals.ts';
 import type { Sources } from '../../sources/fromSettings.ts';
@@ -57,7 +57,7 @@ const EvidenceListSchema = Type.Object(
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 function configured(sources: Sources): SourceStates {
-  const state = (client: unknown) => (client === undefined ? { state: 'unconfigured' as const, message: 'No URL set in the engine settings' } : { state: 'ok' as const });
+  const state = (client: unknown): SourceState => (client === undefined ? UNCONFIGURED : { state: 'ok' });
   return { prometheus: state(sources.prometheus), loki: state(sources.loki), tempo: state(sources.tempo) };
 }
 
