@@ -1,11 +1,15 @@
 // npm run bench:rca [-- --services N --runs R]
 // Time of one root-cause ranking on a generated incident: N services with nine metrics each (60 baseline and 30
-// incident points), a random call graph (each service calls up to three later ones), a CPU fault in one service
-// whose callers' latency follows.
+// incident points), a random call graph (each service calls up to three later ones) with each edge's latency seen by
+// caller and callee, a CPU fault in one service whose callers' latency follows (both sides of the calls into it).
 import { parseArgs } from 'node:util';
 import { gaussian, seededRandom } from '../../engine/src/perception/metrics/testSeries.ts';
 import { rankRootCauses } from '../../engine/src/reasoning/ranking/rankRootCauses.ts';
-import type { RankingInput, RankingSeries } from '../../engine/src/reasoning/ranking/rankRootCauses.ts';
+import type {
+  EdgeLatencySeries,
+  RankingInput,
+  RankingSeries,
+} from '../../engine/src/reasoning/ranking/rankRootCauses.ts';
 
 const { values: args } = parseArgs({
   options: { services: { type: 'string', default: '300' }, runs: { type: 'string', default: '20' } },
@@ -57,7 +61,24 @@ function generate(): { input: RankingInput; faulty: string } {
       });
     }
   }
-  return { input: { series, edges }, faulty };
+  const edgeLatency: EdgeLatencySeries[] = edges.flatMap(({ client, server }) => {
+    const handling = (): number => 0.004 * (1 + 0.05 * normal());
+    const baseline = Array.from({ length: 60 }, handling);
+    const anomalous = Array.from({ length: 30 }, (_, i) => handling() + (server === faulty && i >= 5 ? 0.012 : 0));
+    const wire = (value: number): number => value + 0.001 * (1 + 0.1 * normal());
+    return [
+      { client, server, side: 'server' as const, name: 'p50', baseline, anomalous },
+      {
+        client,
+        server,
+        side: 'client' as const,
+        name: 'p50',
+        baseline: baseline.map(wire),
+        anomalous: anomalous.map(wire),
+      },
+    ];
+  });
+  return { input: { series, edges, edgeLatency }, faulty };
 }
 
 const { input, faulty } = generate();
@@ -71,5 +92,5 @@ for (let run = 0; run < RUNS; run++) {
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)] ?? 0;
 console.log(
-  `${SERVICES} services, ${input.series.length} series, ${input.edges?.length ?? 0} edges: ${median.toFixed(1)} ms per ranking (median of ${RUNS}, slowest ${Math.max(...times).toFixed(1)} ms); faulty ${faulty} ranked ${first === faulty ? 'first' : `below ${first}`}`
+  `${SERVICES} services, ${input.series.length} series, ${input.edges?.length ?? 0} edges (${input.edgeLatency?.length ?? 0} edge latency series): ${median.toFixed(1)} ms per ranking (median of ${RUNS}, slowest ${Math.max(...times).toFixed(1)} ms); faulty ${faulty} ranked ${first === faulty ? 'first' : `below ${first}`}`
 );

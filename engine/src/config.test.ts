@@ -32,11 +32,15 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bodyLimitBytes: DEFAULTS.bodyLimitBytes,
       llmApiKey: undefined,
+      llm: undefined,
       webhookToken: undefined,
       grafanaHmacSecret: undefined,
       prometheusAuth: undefined,
       lokiAuth: undefined,
       tempoAuth: undefined,
+      cmdbDir: undefined,
+      runbooksDir: undefined,
+      grafanaToken: undefined,
     });
     assert.equal(DEFAULTS.bodyLimitBytes, 1048576);
   });
@@ -53,9 +57,15 @@ describe('loadConfig', () => {
         INTELOPS_LLM_API_KEY: 'sk-test',
         INTELOPS_WEBHOOK_TOKEN: 'hook-token',
         INTELOPS_GRAFANA_HMAC_SECRET: 'hmac-secret',
+        INTELOPS_CMDB_DIR: 'cmdb',
+        INTELOPS_RUNBOOKS_DIR: '/etc/runbooks',
+        INTELOPS_GRAFANA_TOKEN: 'glsa_token',
       },
       '/srv'
     );
+    assert.equal(config.cmdbDir, '/srv/cmdb');
+    assert.equal(config.runbooksDir, '/etc/runbooks');
+    assert.equal(config.grafanaToken, 'glsa_token');
     assert.equal(config.port, 9000);
     assert.equal(config.host, '127.0.0.1');
     assert.deepEqual(config.store, { kind: 'postgres', databaseUrl: 'postgresql://user:pw@db:5432/intelops' });
@@ -81,6 +91,74 @@ describe('loadConfig', () => {
       () => loadConfig({ INTELOPS_TOKEN: 't', INTELOPS_WEBHOOK_TOKEN: 'has space' }, '/'),
       (error: unknown) => error instanceof ConfigError && /INTELOPS_WEBHOOK_TOKEN: must not contain spaces/.test(error.message) && !error.message.includes('has space')
     );
+  });
+
+  it('configures the LLM when a base URL is set, with defaults, from the environment or the config file', async () => {
+    assert.equal(loadConfig({ INTELOPS_TOKEN: 't', INTELOPS_LLM_API_KEY: 'sk-only-key' }, '/').llm, undefined);
+    const ollama = loadConfig({ INTELOPS_TOKEN: 't', INTELOPS_LLM_BASE_URL: 'http://ollama:11434/v1', INTELOPS_LLM_MODEL: 'llama3.1' }, '/');
+    assert.deepEqual(ollama.llm, {
+      baseUrl: 'http://ollama:11434/v1',
+      model: 'llama3.1',
+      apiKey: undefined,
+      timeoutMs: 30000,
+      maxRetries: 2,
+      tokenBudget: 12000,
+      embeddingModel: undefined,
+      apiVersion: undefined,
+    });
+    const keyFile = await writeConfig('llm-key', 'sk-from-file\n');
+    const all = loadConfig(
+      {
+        INTELOPS_TOKEN: 't',
+        INTELOPS_LLM_BASE_URL: 'https://example.openai.azure.com/openai/v1',
+        INTELOPS_LLM_MODEL: 'gpt-4o-mini',
+        INTELOPS_LLM_API_KEY_FILE: keyFile,
+        INTELOPS_LLM_TIMEOUT_MS: '5000',
+        INTELOPS_LLM_MAX_RETRIES: '0',
+        INTELOPS_LLM_TOKEN_BUDGET: '4000',
+        INTELOPS_LLM_EMBEDDING_MODEL: 'text-embedding-3-small',
+        INTELOPS_LLM_API_VERSION: '2024-10-21',
+      },
+      '/'
+    );
+    assert.deepEqual(all.llm, {
+      baseUrl: 'https://example.openai.azure.com/openai/v1',
+      model: 'gpt-4o-mini',
+      apiKey: 'sk-from-file',
+      timeoutMs: 5000,
+      maxRetries: 0,
+      tokenBudget: 4000,
+      embeddingModel: 'text-embedding-3-small',
+      apiVersion: '2024-10-21',
+    });
+    assert.equal(all.llmApiKey, 'sk-from-file');
+    const file = await writeConfig('llm.yaml', 'token: t\nllmBaseUrl: http://vllm:8000/v1\nllmModel: qwen\nllmTimeoutMs: 1000\nllmTokenBudget: 20000\n');
+    const fromFile = loadConfig({ INTELOPS_CONFIG: file, INTELOPS_LLM_MODEL: 'qwen2.5' }, '/');
+    assert.equal(fromFile.llm?.baseUrl, 'http://vllm:8000/v1');
+    assert.equal(fromFile.llm?.model, 'qwen2.5');
+    assert.equal(fromFile.llm?.timeoutMs, 1000);
+    assert.equal(fromFile.llm?.tokenBudget, 20000);
+  });
+
+  it('rejects an LLM base URL without a model, a bad URL and out-of-range LLM numbers', async () => {
+    assert.throws(
+      () => loadConfig({ INTELOPS_TOKEN: 't', INTELOPS_LLM_BASE_URL: 'http://ollama:11434/v1' }, '/'),
+      new ConfigError(
+        'INTELOPS_LLM_BASE_URL is set but no model is: set INTELOPS_LLM_MODEL (or "llmModel" in the config file) to the model to call, e.g. gpt-4o-mini or llama3.1'
+      )
+    );
+    const file = await writeConfig('llm-no-model.yaml', 'token: t\nllmBaseUrl: http://ollama:11434/v1\n');
+    assert.throws(() => loadConfig({ INTELOPS_CONFIG: file }, '/'), new RegExp(`"llmBaseUrl" in config file ${file} is set but no model is`));
+    const base = { INTELOPS_TOKEN: 't', INTELOPS_LLM_MODEL: 'm' };
+    assert.throws(() => loadConfig({ ...base, INTELOPS_LLM_BASE_URL: 'ollama:11434' }, '/'), /Invalid INTELOPS_LLM_BASE_URL: must be an http:\/\/ or https:\/\/ URL$/);
+    assert.throws(
+      () => loadConfig({ ...base, INTELOPS_LLM_BASE_URL: 'https://user:hunter2@llm.example/v1' }, '/'),
+      (error: unknown) => error instanceof ConfigError && /must not carry credentials/.test(error.message) && !error.message.includes('hunter2')
+    );
+    const ok = { ...base, INTELOPS_LLM_BASE_URL: 'http://llm/v1' };
+    assert.throws(() => loadConfig({ ...ok, INTELOPS_LLM_TIMEOUT_MS: '0' }, '/'), /Invalid INTELOPS_LLM_TIMEOUT_MS: must be a whole number from 1 to 600000 \(got "0"\)/);
+    assert.throws(() => loadConfig({ ...ok, INTELOPS_LLM_MAX_RETRIES: '11' }, '/'), /Invalid INTELOPS_LLM_MAX_RETRIES: must be a whole number from 0 to 10/);
+    assert.throws(() => loadConfig({ ...ok, INTELOPS_LLM_TOKEN_BUDGET: '999' }, '/'), /Invalid INTELOPS_LLM_TOKEN_BUDGET: must be a whole number from 1000 to 2000000/);
   });
 
   it('refuses to start without a token and says how to set one', () => {

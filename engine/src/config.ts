@@ -7,6 +7,22 @@ import type { UpstreamAuth } from './sources/http.ts';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** An OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM, LiteLLM); set when a base URL is configured. */
+export interface LlmConfig {
+  baseUrl: string;
+  model: string;
+  /** Undefined for endpoints that need none (Ollama, a local vLLM). */
+  apiKey: string | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+  /** Prompt plus completion tokens one analysis may spend, tool rounds included. */
+  tokenBudget: number;
+  /** Enables embeddings for the knowledge base when set. */
+  embeddingModel: string | undefined;
+  /** Azure OpenAI's api-version query parameter; when set the key goes in the api-key header, as Azure expects. */
+  apiVersion: string | undefined;
+}
+
 export type StoreConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; databaseUrl: string };
 
 export interface EngineConfig {
@@ -19,6 +35,8 @@ export interface EngineConfig {
   logLevel: LogLevel;
   bodyLimitBytes: number;
   llmApiKey: string | undefined;
+  /** Undefined when no LLM base URL is configured: reasoning then uses the deterministic ranking alone. */
+  llm?: LlmConfig | undefined;
   /** Accepted, besides the API token, on the alert intake routes only (POST /api/v1/alerts…). */
   webhookToken: string | undefined;
   /** Verifies Grafana's X-Grafana-Alerting-Signature on POST /api/v1/alerts/grafana. */
@@ -27,6 +45,12 @@ export interface EngineConfig {
   prometheusAuth?: UpstreamAuth | undefined;
   lokiAuth?: UpstreamAuth | undefined;
   tempoAuth?: UpstreamAuth | undefined;
+  /** A folder of CMDB YAML files: the base the CMDB saved through the API is merged over. */
+  cmdbDir?: string | undefined;
+  /** A folder of markdown runbooks for the knowledge base; the repository's knowledge/runbooks when unset. */
+  runbooksDir?: string | undefined;
+  /** A Grafana service-account token, for reading change annotations (setting `grafana`). */
+  grafanaToken?: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -35,6 +59,9 @@ export const DEFAULTS = {
   dataDir: './data',
   logLevel: 'info',
   bodyLimitBytes: 1024 * 1024,
+  llmTimeoutMs: 30_000,
+  llmMaxRetries: 2,
+  llmTokenBudget: 12_000,
 } as const;
 
 /** Each config-file key and the environment variable that overrides it. */
@@ -50,6 +77,13 @@ export const ENV_VARS = {
   insecure: 'INTELOPS_INSECURE',
   llmApiKey: 'INTELOPS_LLM_API_KEY',
   llmApiKeyFile: 'INTELOPS_LLM_API_KEY_FILE',
+  llmBaseUrl: 'INTELOPS_LLM_BASE_URL',
+  llmModel: 'INTELOPS_LLM_MODEL',
+  llmTimeoutMs: 'INTELOPS_LLM_TIMEOUT_MS',
+  llmMaxRetries: 'INTELOPS_LLM_MAX_RETRIES',
+  llmTokenBudget: 'INTELOPS_LLM_TOKEN_BUDGET',
+  llmEmbeddingModel: 'INTELOPS_LLM_EMBEDDING_MODEL',
+  llmApiVersion: 'INTELOPS_LLM_API_VERSION',
   webhookToken: 'INTELOPS_WEBHOOK_TOKEN',
   webhookTokenFile: 'INTELOPS_WEBHOOK_TOKEN_FILE',
   grafanaHmacSecret: 'INTELOPS_GRAFANA_HMAC_SECRET',
@@ -60,6 +94,10 @@ export const ENV_VARS = {
   lokiAuthFile: 'INTELOPS_LOKI_AUTH_FILE',
   tempoAuth: 'INTELOPS_TEMPO_AUTH',
   tempoAuthFile: 'INTELOPS_TEMPO_AUTH_FILE',
+  cmdbDir: 'INTELOPS_CMDB_DIR',
+  runbooksDir: 'INTELOPS_RUNBOOKS_DIR',
+  grafanaToken: 'INTELOPS_GRAFANA_TOKEN',
+  grafanaTokenFile: 'INTELOPS_GRAFANA_TOKEN_FILE',
 } as const;
 
 export const CONFIG_FILE_VAR = 'INTELOPS_CONFIG';
@@ -76,6 +114,7 @@ const SECRET_KEYS = [
   ['prometheusAuth', 'prometheusAuthFile'],
   ['lokiAuth', 'lokiAuthFile'],
   ['tempoAuth', 'tempoAuthFile'],
+  ['grafanaToken', 'grafanaTokenFile'],
 ] as const;
 
 /** A configuration problem a person can fix; main.ts prints the message and exits non-zero. */
@@ -126,6 +165,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     );
   }
 
+  const llmApiKey = readSecret(raw.llmApiKey, raw.llmApiKeyFile);
   const databaseUrl = raw.databaseUrl === undefined ? undefined : parseDatabaseUrl(raw.databaseUrl);
   const store: StoreConfig =
     databaseUrl !== undefined
@@ -140,12 +180,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     store,
     logLevel: raw.logLevel === undefined ? DEFAULTS.logLevel : parseLogLevel(raw.logLevel),
     bodyLimitBytes: raw.bodyLimitBytes === undefined ? DEFAULTS.bodyLimitBytes : parseInteger(raw.bodyLimitBytes, 1, 2 ** 31 - 1),
-    llmApiKey: readSecret(raw.llmApiKey, raw.llmApiKeyFile),
+    llmApiKey,
+    llm: parseLlm(raw, llmApiKey),
     webhookToken: readSecret(raw.webhookToken, raw.webhookTokenFile),
     grafanaHmacSecret: readSecret(raw.grafanaHmacSecret, raw.grafanaHmacSecretFile),
     prometheusAuth: readSecretAs(raw.prometheusAuth, raw.prometheusAuthFile, parseAuth),
     lokiAuth: readSecretAs(raw.lokiAuth, raw.lokiAuthFile, parseAuth),
     tempoAuth: readSecretAs(raw.tempoAuth, raw.tempoAuthFile, parseAuth),
+    cmdbDir: raw.cmdbDir === undefined ? undefined : parsePath(raw.cmdbDir),
+    runbooksDir: raw.runbooksDir === undefined ? undefined : parsePath(raw.runbooksDir),
+    grafanaToken: readSecret(raw.grafanaToken, raw.grafanaTokenFile),
   };
 }
 
@@ -270,6 +314,51 @@ function parsePath(raw: Raw): string {
   return path.resolve(raw.baseDir, parseString(raw));
 }
 
+function parseLlm(raw: Partial<Record<Key, Raw>>, apiKey: string | undefined): LlmConfig | undefined {
+  if (raw.llmBaseUrl === undefined) {
+    return undefined;
+  }
+  if (raw.llmModel === undefined) {
+    throw new ConfigError(
+      `${raw.llmBaseUrl.origin} is set but no model is: set ${ENV_VARS.llmModel} (or "llmModel" in the config file) to the model to call, e.g. gpt-4o-mini or llama3.1`
+    );
+  }
+  return {
+    baseUrl: parseHttpUrl(raw.llmBaseUrl),
+    model: parseString(raw.llmModel),
+    apiKey,
+    timeoutMs: raw.llmTimeoutMs === undefined ? DEFAULTS.llmTimeoutMs : parseInteger(raw.llmTimeoutMs, 1, 600_000),
+    maxRetries: raw.llmMaxRetries === undefined ? DEFAULTS.llmMaxRetries : parseInteger(raw.llmMaxRetries, 0, 10),
+    // Below about 1000 tokens not even the instructions and the answer fit.
+    tokenBudget: raw.llmTokenBudget === undefined ? DEFAULTS.llmTokenBudget : parseInteger(raw.llmTokenBudget, 1000, 2_000_000),
+    embeddingModel: raw.llmEmbeddingModel === undefined ? undefined : parseString(raw.llmEmbeddingModel),
+    apiVersion: raw.llmApiVersion === undefined ? undefined : parseString(raw.llmApiVersion),
+  };
+}
+
+/** The value as a URL with one of the protocols; the message never echoes the value, which may hold a secret. */
+function parseUrl(raw: Raw, protocols: readonly string[], what: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(parseString(raw));
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !protocols.includes(url.protocol)) {
+    throw new ConfigError(`Invalid ${raw.origin}: must be ${what}`);
+  }
+  return url;
+}
+
+function parseHttpUrl(raw: Raw): string {
+  const url = parseUrl(raw, ['http:', 'https:'], 'an http:// or https:// URL');
+  if (url.username !== '' || url.password !== '') {
+    // Credentials in the URL would be logged with it: the key has its own setting.
+    throw new ConfigError(`Invalid ${raw.origin}: must not carry credentials; set ${ENV_VARS.llmApiKey} instead`);
+  }
+  return parseString(raw);
+}
+
 function parseLogLevel(raw: Raw): LogLevel {
   const text = typeof raw.value === 'string' ? raw.value.trim().toLowerCase() : '';
   const level = LOG_LEVELS.find((candidate) => candidate === text);
@@ -280,18 +369,8 @@ function parseLogLevel(raw: Raw): LogLevel {
 }
 
 function parseDatabaseUrl(raw: Raw): string {
-  const text = parseString(raw);
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
-    // The URL may carry a password: name the variable, not the value.
-    throw new ConfigError(`Invalid ${raw.origin}: must be a postgres:// or postgresql:// URL`);
-  }
-  return text;
+  parseUrl(raw, ['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL');
+  return parseString(raw);
 }
 
 function describe(value: unknown): string {

@@ -1,9 +1,16 @@
 import type { EngineConfig } from './config.ts';
-import { redactDatabaseUrl } from './config.ts';
+import { ConfigError, ENV_VARS, redactDatabaseUrl } from './config.ts';
+import type { Cmdb } from './context/cmdb.ts';
+import { loadCmdbFiles } from './context/cmdbFiles.ts';
 import type { EngineLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { AlertIntake } from './perception/alerts/intake.ts';
 import { TemplateLibrary } from './perception/logs/templateLibrary.ts';
+import { loadKnowledgeBase } from './reasoning/knowledge/loadKnowledgeBase.ts';
+import { RunbookError } from './reasoning/knowledge/runbooks.ts';
+import { createLlmClient } from './reasoning/llm/client.ts';
+import { llmResolver } from './reasoning/llm/llmFromSettings.ts';
+import { openaiEmbedder } from './reasoning/llm/openaiEmbedder.ts';
 import type { IntakeOptions } from './perception/alerts/intake.ts';
 import { buildApp } from './server/app.ts';
 import type { EngineApp } from './server/app.ts';
@@ -28,7 +35,25 @@ export interface EngineOptions {
 }
 
 /** Wires the engine together: store, migrations, alert intake, HTTP app. main.ts and the tests both start it this way. */
+/** The CMDB files of INTELOPS_CMDB_DIR; a bad file stops the start with its name and line. */
+async function readCmdbFiles(config: EngineConfig, logger: EngineLogger): Promise<Cmdb | undefined> {
+  if (config.cmdbDir === undefined) {
+    return undefined;
+  }
+  try {
+    const { cmdb, warnings } = await loadCmdbFiles(config.cmdbDir);
+    for (const warning of warnings) {
+      logger.warn({ warning }, 'CMDB file');
+    }
+    logger.info({ dir: config.cmdbDir, services: cmdb.services.length }, 'CMDB files loaded');
+    return cmdb;
+  } catch (error) {
+    throw new ConfigError(`${ENV_VARS.cmdbDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 export async function openEngine(config: EngineConfig, logger: EngineLogger, options: EngineOptions = {}): Promise<Engine> {
+  const cmdbFiles = await readCmdbFiles(config, logger);
   const where = config.store.kind === 'postgres' ? redactDatabaseUrl(config.store.databaseUrl) : config.store.dataDir;
   logger.info({ store: config.store.kind, where }, 'opening store');
   const store = await openStore(config.store, {
@@ -40,10 +65,22 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
     const { applied, alreadyApplied } = await migrate(store);
     logger.info({ applied, alreadyApplied }, applied.length > 0 ? 'migrations applied' : 'database schema up to date');
     const metrics = createMetrics();
-    intake = new AlertIntake({ ...options.intake, store, logger, metrics: metrics.alerts, clock: options.clock });
+    intake = new AlertIntake({ ...options.intake, store, logger, metrics: metrics.alerts, clock: options.clock, cmdbFiles });
     await intake.start();
     const library = await TemplateLibrary.open(store, metrics.perception);
     logger.info({ templates: library.size }, 'log templates loaded');
+    // Embeddings index the knowledge base at start, so their endpoint is the configured one, not a setting.
+    const embeddingModel = config.llm?.embeddingModel;
+    const knowledge = await loadKnowledgeBase({
+      db: store,
+      runbooksDir: config.runbooksDir,
+      embedder: config.llm === undefined || embeddingModel === undefined ? undefined : openaiEmbedder(createLlmClient(config.llm, { logger }), embeddingModel),
+      onEmbeddingError: (error) => logger.warn({ err: error }, 'embeddings failed; knowledge search falls back to full text'),
+    }).catch((error: unknown) => {
+      // A runbook that cannot be read is named with its file and line, like any configuration error.
+      throw error instanceof RunbookError ? new ConfigError(`${ENV_VARS.runbooksDir}: ${error.message}`) : error;
+    });
+    logger.info({ documents: knowledge.size, embeddings: embeddingModel !== undefined }, 'knowledge base loaded');
     app = await buildApp({
       store,
       logger,
@@ -57,6 +94,10 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
       grafanaHmacSecret: config.grafanaHmacSecret,
       sourceSecrets: { prometheusAuth: config.prometheusAuth, lokiAuth: config.lokiAuth, tempoAuth: config.tempoAuth },
       library,
+      knowledge,
+      llm: llmResolver(config, logger),
+      cmdbFiles,
+      grafanaToken: config.grafanaToken,
       clock: options.clock,
     });
   } catch (error) {

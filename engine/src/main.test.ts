@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { freshPgliteDir } from './testing/pglite.ts';
@@ -94,6 +97,18 @@ describe('main.ts as a process', () => {
     const child = runMain({ INTELOPS_TOKEN: 't', INTELOPS_PORT: 'http' });
     assert.notEqual(await child.exited, 0);
     assert.equal(child.stderr(), 'intelops-engine: Invalid INTELOPS_PORT: must be a whole number from 0 to 65535 (got "http")\n');
+  });
+
+  it('refuses a bad CMDB file with its name, line and field, before opening anything', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'intelops-cmdb-'));
+    try {
+      await writeFile(path.join(dir, 'shop.yaml'), 'services:\n  - name: checkout\n    tier: 1\n');
+      const child = runMain({ INTELOPS_TOKEN: 't', INTELOPS_CMDB_DIR: dir, INTELOPS_DATA_DIR: '/nonexistent/never-created' });
+      assert.equal(await child.exited, 2);
+      assert.equal(child.stderr(), `intelops-engine: INTELOPS_CMDB_DIR: ${path.join(dir, 'shop.yaml')} line 3: services/0/tier must be string\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('warns loudly in insecure mode and serves /api/v1 without a token', async () => {

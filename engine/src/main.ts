@@ -36,6 +36,11 @@ try {
   const url = await engine.listen();
   logger.info({ url, version: ENGINE_VERSION, store: config.store.kind }, 'IntelOps engine started');
 } catch (error) {
+  if (error instanceof ConfigError) {
+    // A configured file that is wrong (a CMDB file) is a configuration error: one line naming it, exit code 2.
+    process.stderr.write(`intelops-engine: ${error.message}\n`);
+    process.exit(2);
+  }
   logger.fatal({ err: error }, 'the engine could not start');
   process.exit(1);
 }

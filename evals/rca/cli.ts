@@ -1,4 +1,5 @@
 // npm run eval -- rca --format rcd|nezha [--data DIR] [--json FILE] [--min-ac1 X] [--min-avg5 X] [--cases]
+//   [--pod-metrics-only]
 // Ranks labelled root-cause cases with the deterministic ranker and prints AC@1/3/5 and Avg@5 overall and per fault
 // type, with the calibration of the top-1 confidence; the --min-* floors make it a regression gate (exit 1).
 import { writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ export function runRcaEval(argv: string[]): number {
       'min-ac1': { type: 'string' },
       'min-avg5': { type: 'string' },
       cases: { type: 'boolean', default: false },
+      'pod-metrics-only': { type: 'boolean', default: false },
     },
   });
   const format = args.format;
@@ -46,7 +48,7 @@ export function runRcaEval(argv: string[]): number {
   }
   let report: RcaReport;
   try {
-    report = evalRca(format, loadCases(format, data));
+    report = evalRca(format, loadCases(format, data, { podMetricsOnly: args['pod-metrics-only'] }));
   } catch (error) {
     console.error(`rca: ${error instanceof Error ? error.message : String(error)}`);
     return 2;

@@ -30,8 +30,11 @@ export interface RcaReport {
   cases: CaseResult[];
 }
 
-export function loadCases(format: RcaFormat, dataDir: string): RcaCase[] {
-  return format === 'rcd' ? loadRcdCases(dataDir) : loadNezhaCases(dataDir);
+/** podMetricsOnly leaves out per-edge latency (Nezha's source/destination tables), to measure the pod metrics alone. */
+export function loadCases(format: RcaFormat, dataDir: string, { podMetricsOnly = false } = {}): RcaCase[] {
+  return format === 'rcd'
+    ? loadRcdCases(dataDir)
+    : loadNezhaCases(dataDir, undefined, { edgeLatency: !podMetricsOnly });
 }
 
 /** Ranks every case with the real ranker and scores the rankings. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { evalRca } from './evalRca.ts';
-import { loadNezhaCases, parseUtc, serviceOfPod } from './nezha.ts';
+import { loadNezhaCases, parseUtc, serviceOfPod, splitEdge } from './nezha.ts';
 
 const PODS = ['frontend-579b9bff58-t2dbm', 'cart-5f6585d649-fnmft', 'catalog-668d5f85fb-wckp8'];
 const START = Date.UTC(2022, 7, 22, 10, 0, 19);
@@ -116,6 +116,63 @@ test('loads one case per fault at inject_time, with windows that keep other faul
     assert.equal(report.overall['AC@1'], 1);
     assert.deepEqual(Object.keys(report.byFaultClass), ['resource']);
     assert.throws(() => loadNezhaCases(path.join(dir, 'metric')), /fault_list/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('splits edge columns where both halves are known services', () => {
+  const services = new Set(['frontend', 'redis_cart', 'cart']);
+  assert.deepEqual(splitEdge('frontend_redis_cart', services), { client: 'frontend', server: 'redis_cart' });
+  assert.deepEqual(splitEdge('frontend_cart', services), { client: 'frontend', server: 'cart' });
+  assert.equal(splitEdge('frontend_unknown', services), undefined);
+  assert.equal(splitEdge('time', services), undefined);
+});
+
+test('reads per-edge latency from source_50 and destination_50 when the day has them', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nezha-'));
+  try {
+    mkdirSync(path.join(dir, 'metric'));
+    const at = Date.UTC(2022, 7, 22, 10, 15, 0);
+    const list = { '10': [{ inject_time: '2022-08-22 10:15:00', inject_pod: PODS[1], inject_type: 'network_delay' }] };
+    writeFileSync(path.join(dir, '2022-08-22-fault_list.json'), JSON.stringify(list));
+    for (const pod of PODS) {
+      writePod(dir, pod, []);
+    }
+    // The callee handles calls in 4 ms throughout; from the fault on, its callers wait 200 ms more for cart.
+    const table = (side: 'client' | 'server'): string => {
+      const rows = Array.from({ length: 40 }, (_, i) => {
+        const t = START + i * MINUTE;
+        const wobble = 1 + 0.05 * Math.sin(i * 1.7);
+        const added = side === 'client' && t >= at ? 0.2 : 0;
+        const handling = 0.004 * wobble;
+        const wire = side === 'client' ? 0.001 * wobble : 0;
+        return [goTime(t), String(Math.round(t / 1000)), handling + wire + added, handling + wire].join(',');
+      });
+      return `time,timestamp,frontend_cart,frontend_catalog\n${rows.join('\n')}\n`;
+    };
+    writeFileSync(path.join(dir, 'metric', 'source_50.csv'), table('client'));
+    writeFileSync(path.join(dir, 'metric', 'destination_50.csv'), table('server'));
+
+    const [withEdges] = loadNezhaCases(dir);
+    const edgeLatency = withEdges?.input.edgeLatency ?? [];
+    assert.deepEqual(
+      edgeLatency.map(({ client, server, side, name }) => `${side} ${client}→${server} ${name}`),
+      [
+        'client frontend→cart p50',
+        'client frontend→catalog p50',
+        'server frontend→cart p50',
+        'server frontend→catalog p50',
+      ]
+    );
+    assert.equal(edgeLatency[0]?.baseline.length, 10);
+    assert.equal(edgeLatency[0]?.anomalous.length, 6);
+    const report = evalRca('nezha', withEdges === undefined ? [] : [withEdges]);
+    assert.equal(report.cases[0]?.ranking[0], 'cart');
+    assert.equal(report.cases[0]?.indicator, 'network');
+
+    const [podOnly] = loadNezhaCases(dir, undefined, { edgeLatency: false });
+    assert.equal(podOnly?.input.edgeLatency, undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CallEdge } from '../../engine/src/perception/evidence.ts';
-import type { RankingSeries } from '../../engine/src/reasoning/ranking/rankRootCauses.ts';
+import type { EdgeLatencySeries, RankingSeries } from '../../engine/src/reasoning/ranking/rankRootCauses.ts';
 import { cellNumber, readTable } from './cases.ts';
 import type { RcaCase } from './cases.ts';
 
@@ -21,6 +21,19 @@ interface PodMetrics {
   times: number[];
   columns: Array<{ name: string; values: number[] }>;
 }
+
+/** One per-minute table of per-edge latency (`<client>_<server>` columns), as one side of the calls measured it. */
+interface EdgeTable {
+  side: 'client' | 'server';
+  times: number[];
+  columns: Array<{ client: string; server: string; values: number[] }>;
+}
+
+// Per-edge median latency measured by the caller (source) and by the callee (destination), when the day has them.
+const EDGE_FILES: ReadonlyArray<['client' | 'server', string]> = [
+  ['client', 'source_50.csv'],
+  ['server', 'destination_50.csv'],
+];
 
 export interface NezhaWindows {
   /** Minutes of baseline: the latest rows before the fault that no other fault's window touches. */
@@ -64,7 +77,8 @@ export function parseUtc(text: string): number {
  */
 export function loadNezhaCases(
   dataDir: string,
-  { baselineMinutes, anomalousMinutes }: NezhaWindows = NEZHA_WINDOWS
+  { baselineMinutes, anomalousMinutes }: NezhaWindows = NEZHA_WINDOWS,
+  { edgeLatency: useEdgeLatency = true }: { edgeLatency?: boolean } = {}
 ): RcaCase[] {
   if (!existsSync(dataDir)) {
     throw new Error(`${dataDir}: no such folder (give a Nezha-layout folder with --data)`);
@@ -73,6 +87,8 @@ export function loadNezhaCases(
   const metricDir = path.join(dataDir, 'metric');
   const pods = readPods(metricDir);
   const edges = readEdges(path.join(metricDir, 'dependency.csv'));
+  const services = new Set(pods.map((pod) => pod.service));
+  const edgeTables = useEdgeLatency ? readEdgeTables(metricDir, services) : [];
   const windows = faultWindows(faults, anomalousMinutes);
   return faults.map((fault, i) => {
     const window = windows[i] ?? { from: fault.at, to: fault.at };
@@ -94,11 +110,35 @@ export function loadNezhaCases(
         });
       }
     }
+    const edgeLatency: EdgeLatencySeries[] = [];
+    for (const table of edgeTables) {
+      const anomalousRows = rowsIn(table.times, window.from, window.to);
+      const baselineRows = quietRowsBefore(
+        table.times,
+        window.from,
+        windows,
+        Math.round((baselineMinutes * MINUTE) / stepOf(table.times))
+      );
+      for (const { client, server, values } of table.columns) {
+        edgeLatency.push({
+          client,
+          server,
+          side: table.side,
+          name: 'p50',
+          baseline: baselineRows.map((row) => values[row] ?? Number.NaN),
+          anomalous: anomalousRows.map((row) => values[row] ?? Number.NaN),
+        });
+      }
+    }
     return {
       id: fault.injectTime,
       faultType: fault.type,
       truth: serviceOfPod(fault.pod),
-      input: edges === undefined ? { series } : { series, edges },
+      input: {
+        series,
+        ...(edges === undefined ? {} : { edges }),
+        ...(edgeLatency.length > 0 ? { edgeLatency } : {}),
+      },
     };
   });
 }
@@ -211,6 +251,43 @@ function readPods(metricDir: string): PodMetrics[] {
       columns,
     };
   });
+}
+
+/** `source_50.csv` and `destination_50.csv` when present: a `time` column and one `<client>_<server>` column per edge. */
+function readEdgeTables(metricDir: string, services: ReadonlySet<string>): EdgeTable[] {
+  const tables: EdgeTable[] = [];
+  for (const [side, name] of EDGE_FILES) {
+    const file = path.join(metricDir, name);
+    if (!existsSync(file)) {
+      continue;
+    }
+    const { header, rows } = readTable(file);
+    const timeColumn = header.findIndex((column) => column.toLowerCase() === 'time');
+    if (timeColumn < 0) {
+      throw new Error(`${file}: no time column`);
+    }
+    const columns = header.flatMap((column, index) => {
+      const edge = splitEdge(column, services);
+      return edge === undefined ? [] : [{ ...edge, values: rows.map((row) => cellNumber(row[index])) }];
+    });
+    tables.push({ side, times: rows.map((row) => parseUtc(row[timeColumn] ?? '')), columns });
+  }
+  return tables;
+}
+
+/** `checkoutservice_cartservice` → its two services, split where both halves are known services (names may hold `_`). */
+export function splitEdge(
+  column: string,
+  services: ReadonlySet<string>
+): { client: string; server: string } | undefined {
+  for (let cut = column.indexOf('_'); cut > 0; cut = column.indexOf('_', cut + 1)) {
+    const client = column.slice(0, cut);
+    const server = column.slice(cut + 1);
+    if (services.has(client) && services.has(server)) {
+      return { client, server };
+    }
+  }
+  return undefined;
 }
 
 function readEdges(file: string): CallEdge[] | undefined {

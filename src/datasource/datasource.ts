@@ -20,6 +20,7 @@ import { incidentsFrame } from './incidentsFrame';
 import { fetchLogTemplates, logTemplatesRequest } from './logTemplates';
 import { logTemplatesFrame } from './logTemplatesFrame';
 import { formatQueryVariable } from './queryInterpolation';
+import { runIncidentGraph, runRootCauses } from './rootCausesQuery';
 import { queryProblems } from './queryValidation';
 import { DEFAULT_QUERY_TYPE, type IntelOpsOptions, type IntelOpsQuery, isQueryType, type QueryType } from './types';
 import { type Upstream, upstreamUids } from './upstreams';
@@ -30,7 +31,7 @@ export const ENGINE_ROUTE = 'engine';
 /** The part of Grafana's TemplateSrv the datasource uses. */
 export type VariableInterpolator = Pick<TemplateSrv, 'replace'>;
 
-interface QueryContext {
+export interface QueryContext {
   client: EngineClient;
   /** The query with its template variables already replaced. */
   query: IntelOpsQuery;
@@ -38,6 +39,8 @@ interface QueryContext {
   timeZone: string;
   /** Grafana datasource uids for Explore links. */
   upstreams: Record<Upstream, string>;
+  /** The engine's URL as configured, for messages. */
+  engineName: string;
 }
 
 type QueryRunner = (context: QueryContext) => Promise<DataFrame[]>;
@@ -67,6 +70,8 @@ const runners: Record<QueryType, QueryRunner> = {
     const { series } = await fetchAnomalies(client, request);
     return anomalyFrames(series, query.refId, timeZone, range.to.valueOf() - range.from.valueOf());
   },
+  rootCauses: runRootCauses,
+  incidentGraph: runIncidentGraph,
 };
 
 /** "a, b" means a or b: how a multi-value variable reads in the csv format. */
@@ -114,6 +119,7 @@ export class IntelOpsDataSource extends DataSourceApi<IntelOpsQuery, IntelOpsOpt
     return {
       ...query,
       ...(query.service !== undefined ? { service: replace(query.service) } : {}),
+      ...(query.incidentId !== undefined ? { incidentId: replaceText(query.incidentId) } : {}),
       ...(query.status !== undefined ? { status: replaceList(query.status) } : {}),
       ...(query.severity !== undefined ? { severity: replaceList(query.severity) } : {}),
       ...(query.selector !== undefined ? { selector: replaceInQuery(query.selector) } : {}),
@@ -173,6 +179,7 @@ export class IntelOpsDataSource extends DataSourceApi<IntelOpsQuery, IntelOpsOpt
           range: request.range,
           timeZone: request.timezone,
           upstreams: this.upstreams,
+          engineName: this.engineUrl || 'the configured URL',
         }),
       };
     } catch (error) {

@@ -3,12 +3,14 @@ import type { IntelOpsQuery } from './types';
 
 /** A field of a query that cannot be sent, and what to write there instead. */
 export interface QueryProblem {
-  field: 'selector' | 'expr' | 'baseline' | 'step';
+  field: 'selector' | 'expr' | 'baseline' | 'step' | 'incidentId';
   message: string;
 }
 
 export const EMPTY_SELECTOR =
   'Enter a LogQL stream selector such as {service_name="checkout"}, or the services whose logs to read.';
+export const EMPTY_INCIDENT =
+  'Enter an incident id such as inc-7f3a9c, or a service (such as $service) to read its latest incident.';
 export const EMPTY_EXPR = 'Enter a PromQL query such as sum by (service) (rate(http_requests_total[5m])).';
 
 /** A Grafana duration (30s, 5m, 1h, 7d) in milliseconds; undefined when empty, null when unreadable. */
@@ -53,6 +55,11 @@ export function queryProblems(query: IntelOpsQuery): QueryProblem[] {
         ...durationProblem('step', query.step, '30s or 1m'),
         ...durationProblem('baseline', query.baseline, '1h or 1d'),
       ];
+    case 'rootCauses':
+    case 'incidentGraph':
+      return (query.incidentId ?? '').trim() === '' && (query.service ?? '').trim() === ''
+        ? [{ field: 'incidentId', message: EMPTY_INCIDENT }]
+        : [];
     default:
       return [];
   }

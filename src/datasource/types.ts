@@ -7,8 +7,8 @@ export const REQUIRED_API_VERSION = 1;
 /** Shown in the config editor and in messages when no engine URL is set yet. */
 export const ENGINE_URL_PLACEHOLDER = 'http://localhost:8686';
 
-/** Query types the datasource answers; later issues add root causes, agent runs and evals here. */
-export type QueryType = 'status' | 'incidents' | 'logTemplates' | 'anomalies';
+/** Query types the datasource answers; later issues add agent runs and evals here. */
+export type QueryType = 'status' | 'incidents' | 'logTemplates' | 'anomalies' | 'rootCauses' | 'incidentGraph';
 
 export interface QueryTypeOption {
   value: QueryType;
@@ -40,6 +40,18 @@ export const QUERY_TYPES: QueryTypeOption[] = [
     description:
       'A PromQL query with each series scored against its own baseline: the series, its expected band and anomaly score, for a time series panel (POST /api/v1/query/anomalies)',
   },
+  {
+    value: 'rootCauses',
+    label: 'Root causes',
+    description:
+      'The top 3 root causes of an incident, or of the latest incident of a service in the time range, with confidence, evidence, explanation and actions, for the IntelOps root cause panel (GET /api/v1/incidents/{id}/rca and …/evidence)',
+  },
+  {
+    value: 'incidentGraph',
+    label: 'Dependency graph',
+    description:
+      "The services around an incident and their calls, the suspected cause highlighted, for Grafana's Node graph panel (GET /api/v1/incidents/{id}/rca)",
+  },
 ];
 
 export const DEFAULT_QUERY_TYPE: QueryType = 'status';
@@ -50,7 +62,9 @@ export interface IntelOpsQuery extends DataQuery {
   status?: string[];
   /** Incidents: severities to keep (any when empty). */
   severity?: string[];
-  /** Incidents and Log templates: services, comma-separated; `$service` with several values matches any of them. */
+  /** Root causes and Dependency graph: the incident's id; when empty, the latest incident of `service` is used. */
+  incidentId?: string;
+  /** Incidents and Log templates: services, comma-separated; Root causes: the one service whose latest incident to read; `$service` with several values matches any of them. */
   service?: string;
   /** Log templates: a LogQL stream selector such as {namespace="shop"}; dashboard variables work. */
   selector?: string;

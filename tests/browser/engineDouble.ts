@@ -6,6 +6,12 @@ import {
   partialEvidenceJson,
   uncollectedEvidenceJson,
 } from '../../src/datasource/testing/perceptionFixtures';
+import {
+  changesJson,
+  checkoutRcaJson,
+  feedbackJson,
+  ordersRcaJson,
+} from '../../src/datasource/testing/reasoningFixtures';
 
 /**
  * Answers the engine API on Grafana's data-proxy paths (/api/datasources/proxy/uid/<engine>/engine/api/v1/...)
@@ -16,6 +22,10 @@ import {
  * Settings: GET answers the same document (no Loki URL yet); PUT checks the upstream URLs as the engine's schema
  * does and answers the document it was sent, or 400 naming the field. Nothing is kept between requests.
  * Status (the Settings page's connection check) answers as engine 0.1.0 in every scene but down.
+ * Root causes: the checkout incident was analysed by the LLM; the others answer 404 on GET …/rca until analysed,
+ * when POST …/analyze answers the deterministic ranking (no LLM configured), after 1.5 s in the slow scene.
+ * POST …/feedback checks the body as the engine's schema does and answers the verdict it was sent. GET /changes
+ * answers the deploy before the checkout incident and a feature flag, filtered by service and time.
  */
 
 const PROXY_PATH = /^\/api\/datasources\/proxy\/uid\/([\w-]+)\/engine(\/api\/v1\/.*)$/;
@@ -59,6 +69,65 @@ function matches(incident: IncidentJson, params: URLSearchParams): boolean {
 }
 
 const EVIDENCE_PATH = /^\/api\/v1\/incidents\/([^/]+)\/evidence$/;
+const REASONING_PATH = /^\/api\/v1\/incidents\/([^/]+)\/(rca|analyze|feedback)$/;
+
+function notFound(message: string, delayMs: number): EngineAnswer {
+  return { status: 404, body: { statusCode: 404, error: 'Not Found', message }, delayMs };
+}
+
+function badRequest(message: string, delayMs: number): EngineAnswer {
+  return { status: 400, body: { statusCode: 400, error: 'Bad Request', message }, delayMs };
+}
+
+function answerFeedback(body: unknown, now: number, delayMs: number): EngineAnswer {
+  const document = typeof body === 'object' && body !== null ? body : {};
+  const service: unknown = Reflect.get(document, 'service');
+  const verdict: unknown = Reflect.get(document, 'verdict');
+  const by: unknown = Reflect.get(document, 'by');
+  if (typeof service !== 'string' || service === '') {
+    return badRequest("body must have required property 'service'", delayMs);
+  }
+  if (verdict !== 'confirm' && verdict !== 'reject') {
+    return badRequest('body/verdict must be equal to one of the allowed values', delayMs);
+  }
+  return { status: 200, body: feedbackJson(now, service, verdict, typeof by === 'string' ? by : undefined), delayMs };
+}
+
+function answerReasoning(
+  id: string,
+  leaf: string,
+  method: string,
+  body: unknown,
+  now: number,
+  delayMs: number
+): EngineAnswer {
+  if (leaf === 'feedback' && method === 'POST') {
+    return answerFeedback(body, now, delayMs);
+  }
+  if (leaf === 'analyze' && method === 'POST') {
+    return { status: 200, body: id === 'inc-7f3a9c' ? checkoutRcaJson(now) : ordersRcaJson(now, id), delayMs };
+  }
+  if (leaf === 'rca' && method === 'GET') {
+    return id === 'inc-7f3a9c'
+      ? { status: 200, body: checkoutRcaJson(now), delayMs }
+      : notFound(`The analysis of incident "${id}" has not been run: POST …/analyze`, delayMs);
+  }
+  return notFound(`Route ${method}:/api/v1/incidents/${id}/${leaf} not found`, 0);
+}
+
+// The engine's changes filter: begun by `to`, not ended before `from`, any of the services.
+function answerChanges(params: URLSearchParams, now: number): EngineAnswer {
+  const from = time(params.get('from'));
+  const to = time(params.get('to'));
+  const services = list(params, 'service');
+  const changes = changesJson(now).changes.filter(
+    (change) =>
+      (to === undefined || Date.parse(change.startsAt) <= to) &&
+      (from === undefined || Date.parse(change.endsAt ?? change.startsAt) >= from) &&
+      (services.length === 0 || services.includes(change.service))
+  );
+  return { status: 200, body: { changes }, delayMs: 0 };
+}
 
 function answerEvidence(id: string, method: string, known: boolean, now: number, delayMs: number): EngineAnswer {
   if (!known) {
@@ -135,6 +204,16 @@ export function answerEngine(
   if (apiPath === '/api/v1/settings') {
     return answerSettings(method, body, delayMs);
   }
+  if (apiPath === '/api/v1/changes') {
+    return answerChanges(params, now);
+  }
+  const reasoning = REASONING_PATH.exec(apiPath ?? '');
+  if (reasoning) {
+    const id = decodeURIComponent(reasoning[1] ?? '');
+    return incidents.some((i) => i.id === id)
+      ? answerReasoning(id, reasoning[2] ?? '', method, body, now, delayMs)
+      : notFound(`No incident with id "${id}"`, delayMs);
+  }
   const evidence = EVIDENCE_PATH.exec(apiPath ?? '');
   if (evidence) {
     const id = decodeURIComponent(evidence[1] ?? '');
@@ -147,7 +226,11 @@ export function answerEngine(
     );
   }
   if (apiPath === '/api/v1/incidents') {
-    return { status: 200, body: { incidents: incidents.filter((i) => matches(i, params)), truncated: false }, delayMs };
+    const matching = incidents.filter((i) => matches(i, params));
+    const limit = Number(params.get('limit') ?? matching.length);
+    // Newest first, as the engine lists them.
+    const newest = [...matching].sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt)).slice(0, limit);
+    return { status: 200, body: { incidents: newest, truncated: newest.length < matching.length }, delayMs };
   }
   const id = apiPath.startsWith('/api/v1/incidents/')
     ? decodeURIComponent(apiPath.slice('/api/v1/incidents/'.length))

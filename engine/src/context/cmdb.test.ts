@@ -34,6 +34,13 @@ describe('checkCmdb', () => {
     );
   });
 
+  it('refuses an alias that names another service', () => {
+    assert.throws(
+      () => checkCmdb({ services: [{ name: 'db' }, { name: 'web', aliases: ['www', 'db'] }] }),
+      (error: unknown) => error instanceof InvalidInput && error.message === 'body/services/1/aliases/1 "db" is the name of body/services/0: an alias must name one service only'
+    );
+  });
+
   it('refuses text PostgreSQL cannot store', () => {
     assert.throws(() => checkCmdb({ services: [{ name: 'db' }, { name: 'web', dependsOn: ['d\u0000b'] }] }), /^InvalidInput: body\/services\/1\/dependsOn must not contain the NUL character/);
   });

@@ -24,12 +24,52 @@ export interface PerceptionMetrics {
   evidenceDuration: Histogram;
 }
 
+export interface ReasoningMetrics {
+  /** Analyses by the method that answered (graph, llm) and outcome (ok, error). */
+  analyses: Counter<'method' | 'outcome'>;
+  duration: Histogram<'method'>;
+  /** Causes the LLM cited unknown evidence or services for, dropped by the guard. */
+  hallucinationsDropped: Counter;
+  /** SRE verdicts by verdict and the cause's position in the answer (1–3, or other). */
+  feedback: Counter<'verdict' | 'rank'>;
+}
+
 export interface EngineMetrics {
   /** One registry per engine instance, so tests running several engines never share series. */
   registry: Registry;
   httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   alerts: AlertMetrics;
   perception: PerceptionMetrics;
+  reasoning: ReasoningMetrics;
+}
+
+function createReasoningMetrics(registry: Registry): ReasoningMetrics {
+  return {
+    analyses: new Counter({
+      name: 'intelops_rca_analyses_total',
+      help: 'Root-cause analyses by the method that answered (graph, llm) and outcome (ok, error)',
+      labelNames: ['method', 'outcome'] as const,
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'intelops_rca_duration_seconds',
+      help: 'Time of one root-cause analysis (evidence, ranking, retrieval and the LLM when used)',
+      labelNames: ['method'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    hallucinationsDropped: new Counter({
+      name: 'intelops_rca_hallucinations_dropped_total',
+      help: 'Causes the LLM gave that cited unknown evidence or services, dropped by the guard',
+      registers: [registry],
+    }),
+    feedback: new Counter({
+      name: 'intelops_rca_feedback_total',
+      help: 'SRE verdicts on root causes by verdict (confirm, reject) and the cause\'s rank in the answer (1-3, other)',
+      labelNames: ['verdict', 'rank'] as const,
+      registers: [registry],
+    }),
+  };
 }
 
 function createPerceptionMetrics(registry: Registry): PerceptionMetrics {
@@ -116,5 +156,11 @@ export function createMetrics(): EngineMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  return { registry, httpRequestDuration, alerts: createAlertMetrics(registry), perception: createPerceptionMetrics(registry) };
+  return {
+    registry,
+    httpRequestDuration,
+    alerts: createAlertMetrics(registry),
+    perception: createPerceptionMetrics(registry),
+    reasoning: createReasoningMetrics(registry),
+  };
 }

@@ -5,7 +5,8 @@ import { logEvidence, readWindows } from './logs/logWindows.ts';
 import type { TemplateLibrary } from './logs/templateLibrary.ts';
 import { streamSelector } from '../sources/loki.ts';
 import type { GoldenSignalsConfig } from './metrics/goldenSignals.ts';
-import { collectMetricEvidence } from './metrics/metricEvidence.ts';
+import { metricEvidenceOf, scoreGoldenSignals } from './metrics/metricEvidence.ts';
+import type { ScoredSignal } from './metrics/metricEvidence.ts';
 import { collectTraceEvidence } from './traces/traceEvidence.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface CollectedEvidence {
   collectedAt: Date;
   sources: SourceStates;
   evidence: Evidence[];
+  /** Every golden-signal series read, anomalous or not: what the root-cause ranker compares (not stored). */
+  signals: ScoredSignal[];
 }
 
 /** Faults show before the alerts that report them: the window opens this long before the first alert. */
@@ -83,8 +86,14 @@ export async function collectEvidence(
     const read = await readWindows({ logs: loki, library, query, ...windows, limit: LOG_LINES_PER_WINDOW, signal });
     return read.activity.flatMap((activity) => logEvidence(activity, query, incident.id, windows.incident) ?? []);
   };
-  const fromPrometheus = async (): Promise<Evidence[]> =>
-    prometheus === undefined ? [] : collectMetricEvidence({ ...common, metrics: prometheus, signals: goldenSignals });
+  let signals: ScoredSignal[] = [];
+  const fromPrometheus = async (): Promise<Evidence[]> => {
+    if (prometheus === undefined) {
+      return [];
+    }
+    signals = await scoreGoldenSignals({ ...common, metrics: prometheus, signals: goldenSignals });
+    return metricEvidenceOf(signals, common);
+  };
   const fromTempo = async (): Promise<Evidence[]> =>
     tempo === undefined ? [] : collectTraceEvidence({ ...common, traces: tempo, metrics: prometheus });
 
@@ -98,7 +107,7 @@ export async function collectEvidence(
     .flatMap((result) => (result.status === 'fulfilled' ? result.value : []))
     .sort((a, b) => b.score - a.score)
     .slice(0, MAX_EVIDENCE);
-  return { collectedAt: now, sources: states, evidence };
+  return { collectedAt: now, sources: states, evidence, signals };
 }
 
 /** A source whose URL is not set. */

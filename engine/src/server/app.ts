@@ -5,10 +5,15 @@ import type { EngineLogger } from '../observability/logger.ts';
 import type { EngineMetrics } from '../observability/metrics.ts';
 import type { AlertIntake } from '../perception/alerts/intake.ts';
 import type { TemplateLibrary } from '../perception/logs/templateLibrary.ts';
+import { analysisInputs } from '../reasoning/analyze/analysisInputs.ts';
+import { RcaService } from '../reasoning/analyze/rcaService.ts';
+import type { Cmdb } from '../context/cmdb.ts';
+import type { KnowledgeBase } from '../reasoning/knowledge/knowledgeBase.ts';
+import type { LlmChoice } from '../reasoning/llm/llmFromSettings.ts';
 import { sourcesFromSettings } from '../sources/fromSettings.ts';
 import type { SourceSecrets } from '../sources/fromSettings.ts';
 import { loadSettings } from '../store/settings.ts';
-import type { SecretFlags } from '../settings/settings.ts';
+import type { SecretFlags, Settings } from '../settings/settings.ts';
 import type { Store } from '../store/store.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import { API_PREFIX, authPlugin } from './auth.ts';
@@ -24,6 +29,8 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { queryRoutes } from './routes/query.ts';
+import { rcaRoutes } from './routes/rca.ts';
+import { tagRulesRoutes } from './routes/tagRules.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { statusRoutes } from './routes/status.ts';
 
@@ -51,6 +58,14 @@ export interface AppDeps {
   /** Credentials for Prometheus, Loki and Tempo; their URLs come from the stored settings. */
   sourceSecrets: SourceSecrets;
   library: TemplateLibrary;
+  /** Runbooks and resolved incidents. */
+  knowledge: KnowledgeBase;
+  /** The CMDB from INTELOPS_CMDB_DIR, under the one saved through the API. */
+  cmdbFiles?: Cmdb | undefined;
+  /** Reads change annotations from Grafana. */
+  grafanaToken?: string | undefined;
+  /** The LLM reasoning uses, from the settings over the configuration, or why there is none. */
+  llm: (settings: Settings['llm']) => LlmChoice;
   /** The engine's clock; tests pass their own. */
   clock?: () => Date;
 }
@@ -84,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   await app.register(incidentRoutes, { prefix: API_PREFIX, store: deps.store, clock });
   await app.register(cmdbRoutes, { prefix: API_PREFIX, store: deps.store, onSaved: contextChanged });
   await app.register(changeRoutes, { prefix: API_PREFIX, store: deps.store, clock });
+  await app.register(tagRulesRoutes, { prefix: API_PREFIX, store: deps.store });
   // Clients follow the settings: a URL saved with PUT /api/v1/settings applies to the next query.
   const perception = async () => {
     const settings = await loadSettings(deps.store);
@@ -92,5 +108,16 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   const sources = async () => (await perception()).sources;
   await app.register(queryRoutes, { prefix: API_PREFIX, sources, library: deps.library });
   await app.register(evidenceRoutes, { prefix: API_PREFIX, store: deps.store, perception, library: deps.library, clock, metrics: deps.metrics.perception });
+  const rca = new RcaService({
+    store: deps.store,
+    knowledge: deps.knowledge,
+    inputs: analysisInputs(deps),
+    clock,
+    logger: deps.logger,
+    metrics: deps.metrics.reasoning,
+  });
+  // Analyses started with async: true finish before the store closes.
+  app.addHook('onClose', () => rca.idle());
+  await app.register(rcaRoutes, { prefix: API_PREFIX, rca });
   return app;
 }

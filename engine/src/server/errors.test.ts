@@ -56,8 +56,8 @@ describe('error replies', () => {
     const nested = await engine.request('/api/v1/settings', { json: { prometheus: { ulr: 'http://prometheus:9090' } } });
     assert.equal(nested.status, 400);
     assert.equal((await readError(nested)).message, 'body/prometheus has unknown property "ulr" (allowed: url)');
-    const top = await engine.request('/api/v1/settings', { json: { grafana: {} } });
-    assert.equal((await readError(top)).message, 'body has unknown property "grafana" (allowed: prometheus, loki, tempo, alertmanager, llm, grouping, goldenSignals, alertMappings)');
+    const top = await engine.request('/api/v1/settings', { json: { graphana: {} } });
+    assert.equal((await readError(top)).message, 'body has unknown property "graphana" (allowed: prometheus, loki, tempo, alertmanager, grafana, llm, grouping, goldenSignals, alertMappings)');
   });
 
   it('answers a body over the limit with 413 naming the limit', async () => {

@@ -97,6 +97,17 @@ export const SettingsSchema = Type.Object(
     ),
     tempo: Type.Optional(Upstream('Tempo')),
     alertmanager: Type.Optional(Upstream('Alertmanager')),
+    grafana: Type.Optional(
+      Type.Object(
+        {
+          url: Type.Optional({ ...HttpUrl, description: 'Grafana the engine reads change annotations from (with INTELOPS_GRAFANA_TOKEN)', examples: ['http://grafana:3000'] }),
+          changeTag: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 128, description: 'Annotations with this tag are changes (with service:<name> and kind:<kind> tags); default "deploy"' })
+          ),
+        },
+        { additionalProperties: false, description: 'Grafana annotations as a source of changes' }
+      )
+    ),
     llm: Type.Optional(
       Type.Object(
         {

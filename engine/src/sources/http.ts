@@ -1,6 +1,6 @@
 /** The one HTTP helper the source clients share: auth, tenant, timeouts, retries, a byte cap and typed errors. */
 
-export type Upstream = 'prometheus' | 'loki' | 'tempo';
+export type Upstream = 'prometheus' | 'loki' | 'tempo' | 'grafana';
 
 export type UpstreamAuth = { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
 
@@ -11,7 +11,7 @@ export type UpstreamAuth = { kind: 'basic'; username: string; password: string }
  */
 export type UpstreamErrorKind = 'bad_query' | 'unavailable' | 'timeout' | 'too_large' | 'auth' | 'bad_response';
 
-export const UPSTREAM_NAMES: Record<Upstream, string> = { prometheus: 'Prometheus', loki: 'Loki', tempo: 'Tempo' };
+export const UPSTREAM_NAMES: Record<Upstream, string> = { prometheus: 'Prometheus', loki: 'Loki', tempo: 'Tempo', grafana: 'Grafana' };
 
 export class UpstreamError extends Error {
   override name = 'UpstreamError';

@@ -70,7 +70,7 @@ interface IncidentRow {
 /** Incidents matching the filter, newest first; `quietBefore` decides which resolving ones already count as resolved. */
 export async function queryIncidents(db: Queryable, filter: IncidentFilter, quietBefore: Date): Promise<IncidentRecord[]> {
   const { rows } = await db.query<IncidentRow>(
-    `select id, title, severity, ${STATUS_NOW} as status, services, starts_at, ends_at, tags, grouping_reasons, alert_count, flaps, updated_at
+    `select id, title, severity, ${STATUS_NOW} as status, services, starts_at, ends_at, context_tags || tags as tags, grouping_reasons, alert_count, flaps, updated_at
        from incidents
       where ($2::timestamptz is null or ends_at is null or ends_at >= $2::timestamptz)
         and ($3::timestamptz is null or starts_at <= $3::timestamptz)
@@ -141,4 +141,9 @@ function isGroupingReason(value: unknown): value is GroupingReason {
   }
   const { alert, rule, score, peer, detail } = Object(value);
   return typeof alert === 'string' && typeof rule === 'string' && typeof score === 'number' && (peer === null || typeof peer === 'string') && typeof detail === 'string';
+}
+
+/** Replaces the tags the tag rules gave an incident; its alert-derived tags are kept and win on a clash. */
+export async function saveContextTags(db: Queryable, incidentId: string, tags: Record<string, string>): Promise<void> {
+  await db.query('update incidents set context_tags = $2::jsonb where id = $1', [incidentId, JSON.stringify(tags)]);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { EngineConfig, LogLevel, StoreConfig } from '../config.ts';
+import type { EngineConfig, LlmConfig, LogLevel, StoreConfig } from '../config.ts';
 import { DEFAULTS } from '../config.ts';
 import { openEngine } from '../engine.ts';
 import type { Engine, EngineOptions } from '../engine.ts';
@@ -18,6 +18,8 @@ export interface StartEngineOptions {
   logLevel?: LogLevel;
   bodyLimitBytes?: number;
   llmApiKey?: string;
+  /** An LLM endpoint, e.g. testing/openaiServer.ts. */
+  llm?: LlmConfig;
   webhookToken?: string;
   grafanaHmacSecret?: string;
   /** The engine's clock and intake tuning. */
@@ -65,7 +67,8 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Run
     store,
     logLevel: options.logLevel ?? 'info',
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
-    llmApiKey: options.llmApiKey,
+    llmApiKey: options.llmApiKey ?? options.llm?.apiKey,
+    llm: options.llm,
     webhookToken: options.webhookToken,
     grafanaHmacSecret: options.grafanaHmacSecret,
   };

@@ -29,14 +29,14 @@ interface Props {
   onReload: () => void;
 }
 
-const HEADING_ID = 'intelops-incident-evidence';
+export const EVIDENCE_HEADING_ID = 'intelops-incident-evidence';
 
 /** The incident's evidence: which sources were read, and what they showed, each one click from Explore. */
 export function IncidentEvidence({ view, timeZone, onCollect, onReload }: Props) {
   const styles = useStyles2(getStyles);
   return (
-    <section aria-labelledby={HEADING_ID} className={styles.section} data-testid={testIds.evidence.section}>
-      <Text element="h3" variant="h4" id={HEADING_ID}>
+    <section aria-labelledby={EVIDENCE_HEADING_ID} className={styles.section} data-testid={testIds.evidence.section}>
+      <Text element="h3" variant="h4" id={EVIDENCE_HEADING_ID}>
         Evidence
       </Text>
       <EvidenceBody view={view} timeZone={timeZone} onCollect={onCollect} onReload={onReload} />

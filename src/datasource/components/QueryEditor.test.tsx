@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { testIds } from '../../components/testIds';
 import { IntelOpsDataSource } from '../datasource';
 import { intelOpsSettings } from '../testing/instanceSettings';
-import { EMPTY_EXPR, EMPTY_SELECTOR } from '../queryValidation';
+import { EMPTY_EXPR, EMPTY_INCIDENT, EMPTY_SELECTOR } from '../queryValidation';
 import { QueryEditor } from './QueryEditor';
 
 const datasource = new IntelOpsDataSource(intelOpsSettings('intelops', 'IntelOps', 'http://engine:8686'));
@@ -148,5 +148,40 @@ describe('QueryEditor for Anomalies', () => {
     await userEvent.tab();
     expect(onChange).toHaveBeenLastCalledWith({ refId: 'A', queryType: 'anomalies', step: '30s' });
     expect(onRunQuery).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('QueryEditor for root causes', () => {
+  it('asks for an incident id or a service, and runs once one is given', async () => {
+    const onChange = jest.fn();
+    const onRunQuery = jest.fn();
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'rootCauses' }}
+        onChange={onChange}
+        onRunQuery={onRunQuery}
+      />
+    );
+    expect(screen.getByTestId(testIds.queryEditor.queryType)).toHaveValue('Root causes');
+    expect(screen.getByText(EMPTY_INCIDENT)).toBeInTheDocument();
+    await userEvent.type(screen.getByTestId(testIds.queryEditor.incidentService), '$service');
+    await userEvent.tab();
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'rootCauses', service: '$service' });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers the same fields for the dependency graph', () => {
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'incidentGraph', incidentId: 'inc-7f3a9c' }}
+        onChange={jest.fn()}
+        onRunQuery={jest.fn()}
+      />
+    );
+    expect(screen.getByTestId(testIds.queryEditor.incidentId)).toHaveValue('inc-7f3a9c');
+    expect(screen.getByText(/Node graph panel/)).toBeInTheDocument();
+    expect(screen.queryByText(EMPTY_INCIDENT)).not.toBeInTheDocument();
   });
 });

@@ -12,6 +12,7 @@ import type { IntelOpsDataSource } from '../datasource';
 import { queryProblems } from '../queryValidation';
 import { AnomaliesEditor } from './AnomaliesEditor';
 import { LogTemplatesEditor } from './LogTemplatesEditor';
+import { RootCausesEditor } from './RootCausesEditor';
 import { DEFAULT_QUERY_TYPE, type IntelOpsOptions, type IntelOpsQuery, QUERY_TYPES, type QueryType } from '../types';
 
 export type IntelOpsQueryEditorProps = QueryEditorProps<IntelOpsDataSource, IntelOpsQuery, IntelOpsOptions>;
@@ -36,7 +37,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: IntelOpsQueryEditor
   const onQueryTypeChange = (option: ComboboxOption<QueryType>) => {
     const next = { ...query, queryType: option.value };
     onChange(next);
-    // A new Log templates or Anomalies query waits for its selector or PromQL before it runs.
+    // A new Log templates, Anomalies or Root causes query waits for its selector, PromQL or incident before it runs.
     if (queryProblems(next).length === 0) {
       onRunQuery();
     }
@@ -57,6 +58,9 @@ export function QueryEditor({ query, onChange, onRunQuery }: IntelOpsQueryEditor
       {queryType === 'incidents' && <IncidentFilters query={query} onChange={onChange} onRunQuery={onRunQuery} />}
       {queryType === 'logTemplates' && <LogTemplatesEditor query={query} onChange={onChange} onRunQuery={onRunQuery} />}
       {queryType === 'anomalies' && <AnomaliesEditor query={query} onChange={onChange} onRunQuery={onRunQuery} />}
+      {(queryType === 'rootCauses' || queryType === 'incidentGraph') && (
+        <RootCausesEditor query={query} onChange={onChange} onRunQuery={onRunQuery} />
+      )}
       {selected && (
         <Text element="p" variant="bodySmall" color="secondary">
           {selected.description}

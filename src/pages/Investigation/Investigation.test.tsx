@@ -1,6 +1,6 @@
 import React from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { testIds } from '../../components/testIds';
 import { checkoutIncidentJson, incidentListJson } from '../../datasource/testing/incidentFixtures';
@@ -9,6 +9,7 @@ import {
   partialEvidenceJson,
   uncollectedEvidenceJson,
 } from '../../datasource/testing/perceptionFixtures';
+import { changesJson, checkoutRcaJson, feedbackJson } from '../../datasource/testing/reasoningFixtures';
 import type { DatasourceLookup } from '../../services/engineConnection';
 import { fakeDatasourceLookup, intelOpsSettings } from '../../services/testing/fakeDatasources';
 import Investigation from './Investigation';
@@ -176,5 +177,99 @@ describe('Investigation page evidence', () => {
     expect(error).toHaveTextContent(
       "The engine at http://engine:8686 answered 500 (store closed): check the engine's logs."
     );
+  });
+});
+
+describe('Investigation page root causes', () => {
+  // The engine as its routes answer: GET …/rca 404 until analysed, POST …/analyze ranks, changes around it.
+  const reasoningEngine = (analysed: boolean) =>
+    fakeDatasourceLookup([
+      {
+        settings: intelOpsSettings('ds', 'IntelOps', 'http://engine:8686'),
+        reply: (request) => {
+          const path = request.url.replace('/api/datasources/proxy/uid/ds/engine', '');
+          if (path === '/api/v1/changes') {
+            return { status: 200, data: changesJson(NOW) };
+          }
+          switch (`${request.method ?? 'GET'} ${path}`) {
+            case 'GET /api/v1/incidents/inc-7f3a9c':
+              return { status: 200, data: checkoutIncidentJson(NOW) };
+            case 'GET /api/v1/incidents/inc-7f3a9c/evidence':
+              return { status: 200, data: checkoutEvidenceJson(NOW) };
+            case 'GET /api/v1/incidents/inc-7f3a9c/rca':
+              return analysed
+                ? { status: 200, data: checkoutRcaJson(NOW) }
+                : {
+                    status: 404,
+                    data: {
+                      statusCode: 404,
+                      error: 'Not Found',
+                      message: 'The analysis of incident "inc-7f3a9c" has not been run',
+                    },
+                  };
+            case 'POST /api/v1/incidents/inc-7f3a9c/analyze':
+              return { status: 200, data: checkoutRcaJson(NOW) };
+            case 'POST /api/v1/incidents/inc-7f3a9c/feedback':
+              return { status: 200, data: feedbackJson(NOW, 'payments', 'reject') };
+            default:
+              return { status: 404, data: { message: `no route ${path}` } };
+          }
+        },
+      },
+    ]);
+
+  it('shows the last analysis: three causes, method, timeline and the graph with the cause highlighted', async () => {
+    renderAt(reasoningEngine(true), 'inc-7f3a9c');
+    const section = await screen.findByTestId(testIds.rootCauses.section);
+    const cards = await within(section).findAllByTestId(testIds.rootCausePanel.card);
+    expect(cards.map((card) => card.getAttribute('aria-label'))).toEqual([
+      'Root cause 1: checkout, confidence 87%',
+      'Root cause 2: payments, confidence 46%',
+      'Root cause 3: cart, confidence 12%',
+    ]);
+    // The chips resolve once the evidence is read.
+    expect(
+      await within(cards[0] as HTMLElement).findByText('checkout p99 latency rose from 0.45 s to 2.3 s')
+    ).toBeInTheDocument();
+    expect(within(section).getByTestId(testIds.rootCauses.method)).toHaveTextContent(
+      'LLM gpt-4o-mini · 3120 prompt + 412 completion tokens · 1 invented cause dropped'
+    );
+    const nodes = within(section).getAllByTestId(testIds.rootCauses.graphNode);
+    expect(
+      nodes.filter((n) => n.getAttribute('data-role') === 'suspected cause').map((n) => n.getAttribute('data-service'))
+    ).toEqual(['checkout']);
+    await waitFor(() => expect(within(section).getAllByTestId(testIds.rootCauses.timelineEntry)).toHaveLength(10));
+    expect(within(section).getAllByTestId(testIds.rootCauses.timelineEntry)[0]).toHaveTextContent(
+      'feature flag: enable new-gateway-client for 10%'
+    );
+    expect(within(section).getByRole('link', { name: '1 log template in the Evidence below' })).toHaveAttribute(
+      'href',
+      '#intelops-incident-evidence'
+    );
+    expect(within(section).getByTestId(testIds.rootCauses.agentRuns)).toHaveAttribute(
+      'href',
+      '/a/intelops-aiops-app/agent-runs?incident=inc-7f3a9c'
+    );
+  });
+
+  it('analyses on request when there is no analysis yet, and takes feedback', async () => {
+    const lookup = reasoningEngine(false);
+    renderAt(lookup, 'inc-7f3a9c');
+    const empty = await screen.findByTestId(testIds.rootCauses.empty);
+    expect(empty).toHaveTextContent('No root-cause analysis yet');
+    await userEvent.click(screen.getByTestId(testIds.rootCauses.analyze));
+    expect(await screen.findAllByTestId(testIds.rootCausePanel.card)).toHaveLength(3);
+    expect(screen.getByTestId(testIds.rootCauses.analyze)).toHaveTextContent('Analyze again');
+
+    const second = within(screen.getAllByTestId(testIds.rootCausePanel.card)[1] as HTMLElement);
+    await userEvent.click(second.getByRole('button', { name: 'Reject payments as the root cause' }));
+    expect(await second.findByRole('status')).toHaveTextContent('Rejected');
+    expect(lookup.requests.filter((r) => r.method === 'POST').map((r) => [r.url, r.data])).toEqual([
+      ['/api/datasources/proxy/uid/ds/engine/api/v1/incidents/inc-7f3a9c/analyze', {}],
+      [
+        '/api/datasources/proxy/uid/ds/engine/api/v1/incidents/inc-7f3a9c/feedback',
+        { service: 'payments', verdict: 'reject' },
+      ],
+    ]);
   });
 });

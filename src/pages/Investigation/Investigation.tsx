@@ -1,18 +1,23 @@
-import React, { useMemo } from 'react';
+import React, { useCallback, useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { getTimeZone } from '@grafana/data';
 import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
 import { Icon, Stack } from '@grafana/ui';
 import { EngineLoading, NoDatasourceAlert, ReadErrorAlert } from '../../components/EngineReadStates/EngineReadStates';
 import { IncidentAlerts } from '../../components/IncidentAlerts/IncidentAlerts';
-import { IncidentEvidence } from '../../components/IncidentEvidence/IncidentEvidence';
+import { EVIDENCE_HEADING_ID, IncidentEvidence } from '../../components/IncidentEvidence/IncidentEvidence';
+import { IncidentRootCauses } from '../../components/IncidentRootCauses/IncidentRootCauses';
 import { IncidentHeader } from '../../components/IncidentHeader/IncidentHeader';
 import { PageEmptyState } from '../../components/PageEmptyState/PageEmptyState';
 import { testIds } from '../../components/testIds';
 import { ROUTES } from '../../constants';
 import type { DatasourceLookup } from '../../services/engineConnection';
 import { prefixRoute } from '../../utils/utils.routing';
-import { useEvidence } from './useEvidence';
+import type { Incident } from '../../datasource/incidents';
+import { currentUserLogin } from '../../services/rcaFeedback';
+import { giveFeedback } from '../../services/rootCauseAnalysis';
+import { type EvidenceView, useEvidence } from './useEvidence';
+import { useChanges, useRootCauses } from './useRootCauses';
 import { type IncidentView, useIncident } from './useIncident';
 
 interface Props {
@@ -23,7 +28,7 @@ interface Props {
 export default function Investigation({ lookup }: Props) {
   const { incidentId } = useParams<{ incidentId?: string }>();
   return (
-    <PluginPage subTitle="One incident: what fired, where, and why the alerts belong together">
+    <PluginPage subTitle="One incident: what fired, where, why the alerts belong together, and what caused it">
       <div data-testid={testIds.pages.investigation}>
         <Stack direction="column" gap={2}>
           <div>
@@ -52,15 +57,88 @@ function IncidentInvestigation({ id, lookup }: { id: string; lookup?: Datasource
   const timeZone = getTimeZone();
   return (
     <InvestigationBody view={view} onReload={reload} timeZone={timeZone}>
-      <EvidenceSection lookup={datasources} id={id} timeZone={timeZone} />
+      {(incident, loadedAt) => (
+        <IncidentSections lookup={datasources} incident={incident} loadedAt={loadedAt} timeZone={timeZone} />
+      )}
     </InvestigationBody>
   );
 }
 
-function EvidenceSection({ lookup, id, timeZone }: { lookup: DatasourceLookup; id: string; timeZone: string }) {
-  const { view, collect, reload } = useEvidence(lookup, id);
-  return <IncidentEvidence view={view} timeZone={timeZone} onCollect={collect} onReload={reload} />;
+function IncidentSections({
+  lookup,
+  incident,
+  loadedAt,
+  timeZone,
+}: {
+  lookup: DatasourceLookup;
+  incident: Incident;
+  loadedAt: number;
+  timeZone: string;
+}) {
+  // Read once for both sections: root causes cite the evidence, the Evidence section lists it.
+  const evidence = useEvidence(lookup, incident.id);
+  return (
+    <>
+      <RootCausesSection
+        lookup={lookup}
+        incident={incident}
+        loadedAt={loadedAt}
+        evidence={evidence.view}
+        onAnalyzed={evidence.reload}
+        timeZone={timeZone}
+      />
+      <IncidentEvidence
+        view={evidence.view}
+        timeZone={timeZone}
+        onCollect={evidence.collect}
+        onReload={evidence.reload}
+      />
+    </>
+  );
 }
+
+function RootCausesSection({
+  lookup,
+  incident,
+  loadedAt,
+  evidence,
+  onAnalyzed,
+  timeZone,
+}: {
+  lookup: DatasourceLookup;
+  incident: Incident;
+  loadedAt: number;
+  evidence: EvidenceView;
+  /** The engine collects evidence again when it analyses: the Evidence section reads it again after. */
+  onAnalyzed: () => void;
+  timeZone: string;
+}) {
+  const { view, analyze, reload } = useRootCauses(lookup, incident.id, onAnalyzed);
+  const { changes, problem } = useChanges(lookup, incident, loadedAt);
+  const read = evidence.phase === 'data' ? evidence.read : undefined;
+  const sendVerdict = useCallback(
+    (service: string, verdict: 'confirm' | 'reject') =>
+      giveFeedback(lookup, incident.id, { service, verdict, by: currentUserLogin() }),
+    [lookup, incident.id]
+  );
+  return (
+    <IncidentRootCauses
+      incident={incident}
+      view={view}
+      evidence={read?.evidence.evidence ?? NO_EVIDENCE}
+      uids={read?.uids}
+      changes={changes}
+      changesProblem={problem}
+      timeZone={timeZone}
+      onAnalyze={analyze}
+      onReload={reload}
+      sendVerdict={sendVerdict}
+      evidenceHeadingId={EVIDENCE_HEADING_ID}
+    />
+  );
+}
+
+const NO_EVIDENCE: [] = [];
 
 function InvestigationBody({
   view,
@@ -72,7 +150,7 @@ function InvestigationBody({
   onReload: () => void;
   timeZone: string;
   /** Sections shown under the incident once it loaded. */
-  children: React.ReactNode;
+  children: (incident: Incident, loadedAt: number) => React.ReactNode;
 }) {
   switch (view.phase) {
     case 'loading':
@@ -101,7 +179,7 @@ function InvestigationBody({
         <div>
           <IncidentHeader incident={view.incident} now={view.loadedAt} timeZone={timeZone} />
           <IncidentAlerts incident={view.incident} timeZone={timeZone} />
-          {children}
+          {children(view.incident, view.loadedAt)}
         </div>
       );
   }

@@ -1,5 +1,14 @@
 import { createDataFrame, FieldType, toDataFrame } from '@grafana/data';
-import { methodLabel, normaliseConfidence, parseEvidence, parseMethod, rootCausesFromFrames } from './rootCauses';
+import { normaliseConfidence, parseActions, parseEvidence, parseMethod, rootCausesFromFrames } from './rootCauses';
+import { rootCausesFrame } from '../../datasource/rootCausesFrame';
+import { parseRcaResult } from '../../datasource/rootCauses';
+import { checkoutRcaJson } from '../../datasource/testing/reasoningFixtures';
+import { checkoutEvidenceJson } from '../../datasource/testing/perceptionFixtures';
+import { parseIncidentEvidence } from '../../services/evidence';
+import { resolveEvidence } from '../../services/rootCauseCards';
+import { DEFAULT_UPSTREAM_UIDS } from '../../datasource/upstreams';
+
+const NOW = Date.parse('2026-11-23T22:00:00Z');
 
 const causes = createDataFrame({
   refId: 'A',
@@ -49,9 +58,56 @@ describe('rootCausesFromFrames', () => {
         { kind: 'log', label: 'timeout after <*> ms' },
       ],
     });
-    expect(view.cards[2].evidence).toEqual([{ kind: 'trace', label: '7be2a9' }]);
+    expect(view.cards[2]?.evidence).toMatchObject([{ kind: 'trace', label: '7be2a9' }]);
     expect(view.method).toEqual({ kind: 'llm', model: 'gpt-4o-mini' });
-    expect(view.llmUnavailable).toBe(false);
+  });
+
+  it('reads the IntelOps datasource frame: actions, Explore links, fallback reason, incident and engine route', () => {
+    const rca = parseRcaResult(
+      { ...checkoutRcaJson(NOW), method: 'graph', fallbackReason: 'timed out after 20 s' },
+      '/x'
+    );
+    const evidence = parseIncidentEvidence(checkoutEvidenceJson(NOW), '/x').evidence;
+    const refs = rca.causes.map((cause) => resolveEvidence(cause.evidence, evidence, DEFAULT_UPSTREAM_UIDS));
+    const frame = rootCausesFrame(
+      { rca, refs },
+      { incidentId: 'inc-7f3a9c', engineUrl: '/api/datasources/proxy/uid/ds/engine', engineName: 'http://engine:8686' },
+      'A'
+    );
+    const view = rootCausesFromFrames([frame]);
+
+    expect(view.incidentId).toBe('inc-7f3a9c');
+    expect(view.engineUrl).toBe('/api/datasources/proxy/uid/ds/engine');
+    expect(view.method).toEqual({ kind: 'graph', fallbackReason: 'timed out after 20 s' });
+    expect(view.cards[0]?.actions).toEqual([
+      'Roll back checkout to v2.4.0',
+      'Follow the runbook "Checkout latency": check the connection pool size',
+    ]);
+    const [metric, trace, change] = view.cards[0]?.evidence ?? [];
+    expect(metric).toMatchObject({ kind: 'metric', label: 'checkout p99 latency rose from 0.45 s to 2.3 s' });
+    const url = new URL(metric?.href ?? '', 'http://grafana.local');
+    const pane = JSON.parse(url.searchParams.get('panes') ?? '{}').intelops;
+    expect(pane.datasource).toBe('prometheus');
+    expect(pane.queries[0].expr).toContain('histogram_quantile(0.99');
+    expect(Number(pane.range.to) - Number(pane.range.from)).toBe(52 * 60_000);
+    expect(trace).toMatchObject({ kind: 'trace' });
+    expect(change).toEqual({ kind: 'change', label: 'deploy-checkout-4f2c', title: 'change: deploy-checkout-4f2c' });
+    expect(view.notices.map((n) => n.text)).toEqual([
+      'LLM not used: timed out after 20 s. The causes are ranked by the dependency graph.',
+      '1 cause the LLM gave was dropped: it cited evidence or services that do not exist.',
+    ]);
+  });
+
+  it('keeps the reason an empty datasource frame has no rows', () => {
+    const frame = rootCausesFrame(
+      { none: { kind: 'not-analysed', incidentId: 'inc-2b81d0' } },
+      { incidentId: 'inc-2b81d0', engineUrl: '/e', engineName: 'http://engine:8686' },
+      'A'
+    );
+    const view = rootCausesFromFrames([frame]);
+    expect(view.cards).toEqual([]);
+    expect(view.empty).toBe('not-analysed');
+    expect(view.notices[0]?.text).toMatch(/^Not analysed yet: incident inc-2b81d0/);
   });
 
   it('orders by confidence when the frame has no rank, and reads snake_case names', () => {
@@ -67,21 +123,7 @@ describe('rootCausesFromFrames', () => {
       [1, 'b'],
       [2, 'a'],
     ]);
-    expect(view.method && methodLabel(view.method)).toBe('graph ranking');
-  });
-
-  it('flags the deterministic fallback when the LLM was unavailable', () => {
-    const frame = toDataFrame({
-      fields: [
-        { name: 'service', values: ['checkout'] },
-        { name: 'confidence', values: [0.7] },
-        { name: 'method', values: ['graph:llm-unavailable'] },
-      ],
-    });
-    expect(rootCausesFromFrames([frame])).toMatchObject({
-      llmUnavailable: true,
-      method: { kind: 'graph', llmUnavailable: true },
-    });
+    expect(view.method).toEqual({ kind: 'graph' });
   });
 
   it('finds nothing in frames without service and confidence', () => {
@@ -102,37 +144,40 @@ describe('rootCausesFromFrames', () => {
 });
 
 describe('parseEvidence', () => {
-  it('reads arrays, JSON strings, kind prefixes and plain strings', () => {
-    expect(parseEvidence(['metric:up', 'deploy:v2', 'something'])).toEqual([
-      { kind: 'metric', label: 'up' },
-      { kind: 'change', label: 'v2' },
-      { kind: 'other', label: 'something' },
+  it('reads arrays, JSON strings, kind prefixes, engine ids and plain strings', () => {
+    expect(
+      parseEvidence(['metric:up', 'deploy:v2', 'ev_log_c4d5e6f7a8b9', 'something']).map((c) => [c.kind, c.label])
+    ).toEqual([
+      ['metric', 'up'],
+      ['change', 'v2'],
+      ['log', 'ev_log_c4d5e6f7a8b9'],
+      ['other', 'something'],
     ]);
-    expect(parseEvidence('["trace:abc"]')).toEqual([{ kind: 'trace', label: 'abc' }]);
-    expect(parseEvidence('log:disk full')).toEqual([{ kind: 'log', label: 'disk full' }]);
-    expect(parseEvidence('[not json')).toEqual([{ kind: 'other', label: '[not json' }]);
+    expect(parseEvidence('["trace:abc"]').map((c) => c.kind)).toEqual(['trace']);
+    expect(parseEvidence('log:disk full').map((c) => c.label)).toEqual(['disk full']);
+    expect(parseEvidence('[not json').map((c) => c.label)).toEqual(['[not json']);
     expect(parseEvidence(undefined)).toEqual([]);
     expect(parseEvidence('  ')).toEqual([]);
   });
 
   it('keeps colons inside the label (PromQL, URLs)', () => {
-    expect(parseEvidence(['metric:rate(http_requests_total{code=~"5.."}[5m]):sum'])).toEqual([
-      { kind: 'metric', label: 'rate(http_requests_total{code=~"5.."}[5m]):sum' },
-    ]);
+    expect(parseEvidence(['metric:rate(http_requests_total{code=~"5.."}[5m]):sum'])[0]?.label).toBe(
+      'rate(http_requests_total{code=~"5.."}[5m]):sum'
+    );
   });
 });
 
-describe('parseMethod and methodLabel', () => {
+describe('parseMethod', () => {
   it.each([
-    ['graph', 'graph ranking'],
-    ['llm:gpt-4o-mini', 'LLM, model gpt-4o-mini'],
-    ['LLM, model llama3.1:8b', 'LLM, model llama3.1:8b'],
-    ['llm', 'LLM'],
-    ['bayesian', 'bayesian'],
-    ['llmish', 'llmish'],
-  ])('%p reads as %p', (raw, label) => {
-    const method = parseMethod(raw);
-    expect(method && methodLabel(method)).toBe(label);
+    ['graph', undefined, undefined, { kind: 'graph' }],
+    ['graph', undefined, 'rate limited (429)', { kind: 'graph', fallbackReason: 'rate limited (429)' }],
+    ['graph:llm-unavailable', undefined, undefined, { kind: 'graph', fallbackReason: 'LLM unavailable' }],
+    ['llm', 'gpt-4o-mini', undefined, { kind: 'llm', model: 'gpt-4o-mini' }],
+    ['llm:llama3.1:8b', undefined, undefined, { kind: 'llm', model: 'llama3.1:8b' }],
+    ['llm', undefined, undefined, { kind: 'llm' }],
+    ['bayesian', undefined, undefined, { kind: 'other', label: 'bayesian' }],
+  ])('%p (model %p, fallback %p)', (cell, model, reason, method) => {
+    expect(parseMethod(cell, model, reason)).toEqual(method);
   });
 
   it('has no method for an empty cell', () => {
@@ -140,7 +185,14 @@ describe('parseMethod and methodLabel', () => {
   });
 });
 
-describe('normaliseConfidence', () => {
+describe('parseActions and normaliseConfidence', () => {
+  it('reads action lists in any of their shapes', () => {
+    expect(parseActions(['a', '', 'b'])).toEqual(['a', 'b']);
+    expect(parseActions('["roll back"]')).toEqual(['roll back']);
+    expect(parseActions('restart')).toEqual(['restart']);
+    expect(parseActions(undefined)).toEqual([]);
+  });
+
   it('keeps fractions, reads percentages, clamps the rest', () => {
     expect(normaliseConfidence(0.87)).toBe(0.87);
     expect(normaliseConfidence(87)).toBe(0.87);

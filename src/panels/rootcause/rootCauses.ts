@@ -1,36 +1,31 @@
-import type { DataFrame } from '@grafana/data';
-import { findField, findFrame, numberAt, stringAt } from '../shared/frameFields';
+import type { DataFrame, QueryResultMetaNotice } from '@grafana/data';
+import {
+  chipFromRef,
+  chipKind,
+  type EvidenceChip,
+  indicatorLabel,
+  MAX_ROOT_CAUSES,
+  type RankingMethod,
+  type RootCauseCardView,
+} from '../../services/rootCauseCards';
+import { findField, normaliseName, numberAt, stringAt } from '../shared/frameFields';
 
-export const MAX_ROOT_CAUSES = 3;
+export type { EvidenceChip, RankingMethod, RootCauseCardView };
 
-export type EvidenceKind = 'metric' | 'log' | 'trace' | 'change' | 'other';
-
-export interface EvidenceChip {
-  kind: EvidenceKind;
-  label: string;
-}
-
-export type RootCauseMethod =
-  { kind: 'graph'; llmUnavailable: boolean } | { kind: 'llm'; model?: string } | { kind: 'other'; label: string };
-
-export interface RootCauseCard {
-  key: string;
-  rank: number;
-  service: string;
-  indicator?: string;
-  /** 0..1, or undefined when the row has none. */
-  confidence?: number;
-  explanation?: string;
-  evidence: EvidenceChip[];
-  method?: RootCauseMethod;
-}
+/** Why the datasource's frame has no rows (its meta.custom.empty), to title the empty state. */
+export type EmptyReason = 'not-analysed' | 'unknown-incident' | 'no-incident' | 'no-target';
 
 export interface RootCauseView {
-  cards: RootCauseCard[];
-  /** How the top cause was found; shown once under the cards. */
-  method?: RootCauseMethod;
-  /** The LLM was asked but unavailable, so the deterministic ranking is shown. */
-  llmUnavailable: boolean;
+  cards: RootCauseCardView[];
+  /** How the causes were ranked; shown once under the cards. */
+  method?: RankingMethod;
+  /** The frame's notices: LLM fallback, causes dropped, evidence unread, or why there are no rows. */
+  notices: QueryResultMetaNotice[];
+  empty?: EmptyReason;
+  /** Set by the IntelOps datasource: the incident and the engine route that feedback is posted to. */
+  incidentId?: string;
+  engineUrl?: string;
+  engineName?: string;
 }
 
 const FIELDS = {
@@ -39,23 +34,12 @@ const FIELDS = {
   indicator: ['indicator', 'signal', 'metric'],
   confidence: ['confidence', 'score', 'probability'],
   explanation: ['explanation', 'summary', 'reason'],
+  actions: ['actions', 'recommendedActions', 'remediation'],
   evidence: ['evidence', 'evidenceIds', 'citations'],
   method: ['method', 'rankedBy', 'source'],
-};
-
-const EVIDENCE_KINDS: Record<string, EvidenceKind> = {
-  metric: 'metric',
-  metrics: 'metric',
-  prom: 'metric',
-  log: 'log',
-  logs: 'log',
-  template: 'log',
-  trace: 'trace',
-  traces: 'trace',
-  span: 'trace',
-  change: 'change',
-  deploy: 'change',
-  deployment: 'change',
+  model: ['model'],
+  fallbackReason: ['fallbackReason'],
+  incidentId: ['incidentId', 'incident'],
 };
 
 /** Confidence as a fraction: values in 0..1 stay, values in (1, 100] are read as percentages. */
@@ -67,140 +51,206 @@ export function normaliseConfidence(value: number | undefined): number | undefin
   return Math.min(1, fraction);
 }
 
-export function confidencePercent(confidence: number): number {
-  return Math.round(confidence * 100);
-}
-
-function evidenceFromString(item: string): EvidenceChip {
+function chipFromString(item: string): EvidenceChip {
   const separator = item.indexOf(':');
   if (separator > 0) {
-    const kind = EVIDENCE_KINDS[item.slice(0, separator).trim().toLowerCase()];
-    if (kind) {
-      return { kind, label: item.slice(separator + 1).trim() };
+    const kind = chipKind(item.slice(0, separator).trim());
+    if (kind !== 'other') {
+      const label = item.slice(separator + 1).trim();
+      return { kind, label, title: `${kind}: ${label}` };
     }
   }
-  return { kind: 'other', label: item };
+  // A bare evidence id from the engine: ev_met_…, ev_log_…, ev_trc_…; anything else is a change.
+  const engineKind = /^ev_(met|log|trc|trl)_/.exec(item)?.[1];
+  const kind = engineKind ? chipKind({ met: 'metric', log: 'log', trc: 'trace', trl: 'trace' }[engineKind]) : 'other';
+  return { kind, label: item, title: `${kind === 'other' ? 'evidence' : kind}: ${item}` };
 }
 
-function evidenceFromObject(item: object): EvidenceChip | undefined {
-  const kindValue: unknown = Reflect.get(item, 'kind') ?? Reflect.get(item, 'type');
-  const labelValue: unknown = Reflect.get(item, 'label') ?? Reflect.get(item, 'name') ?? Reflect.get(item, 'id');
-  if (typeof labelValue !== 'string' && typeof labelValue !== 'number') {
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function chipFromObject(item: object): EvidenceChip | undefined {
+  const id = text(Reflect.get(item, 'id'));
+  const label =
+    text(Reflect.get(item, 'summary')) ?? text(Reflect.get(item, 'label')) ?? text(Reflect.get(item, 'name')) ?? id;
+  if (label === undefined) {
     return undefined;
   }
-  const kind = typeof kindValue === 'string' ? EVIDENCE_KINDS[kindValue.toLowerCase()] : undefined;
-  return { kind: kind ?? 'other', label: String(labelValue) };
+  const kind = text(Reflect.get(item, 'kind')) ?? text(Reflect.get(item, 'type'));
+  const link: unknown = Reflect.get(item, 'link');
+  const linkValue =
+    typeof link === 'object' && link !== null
+      ? {
+          datasource: text(Reflect.get(link, 'datasource')),
+          datasourceUid: text(Reflect.get(link, 'datasourceUid')),
+          query: text(Reflect.get(link, 'query')),
+          from: text(Reflect.get(link, 'from')),
+          to: text(Reflect.get(link, 'to')),
+        }
+      : undefined;
+  const chip = chipFromRef({
+    id: id ?? label,
+    kind: kind ?? 'other',
+    summary: label,
+    ...(linkValue?.datasource === 'prometheus' || linkValue?.datasource === 'loki' || linkValue?.datasource === 'tempo'
+      ? {
+          link: {
+            datasource: linkValue.datasource,
+            datasourceUid: linkValue.datasourceUid ?? '',
+            query: linkValue.query ?? '',
+            from: linkValue.from ?? '',
+            to: linkValue.to ?? '',
+          },
+        }
+      : {}),
+  });
+  return chip;
 }
 
-/** Evidence cell: a string array, a JSON array string, or one plain string; items are `kind:label` or objects. */
+/** Evidence cell: objects as the IntelOps datasource resolves them, ids, `kind:label` strings, or a JSON array. */
 export function parseEvidence(value: unknown): EvidenceChip[] {
   if (typeof value === 'string') {
-    const text = value.trim();
-    if (text.startsWith('[')) {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[')) {
       try {
-        return parseEvidence(JSON.parse(text));
+        return parseEvidence(JSON.parse(trimmed));
       } catch {
-        return [{ kind: 'other', label: text }];
+        return [{ kind: 'other', label: trimmed, title: trimmed }];
       }
     }
-    return text === '' ? [] : [evidenceFromString(text)];
+    return trimmed === '' ? [] : [chipFromString(trimmed)];
   }
   if (!Array.isArray(value)) {
     return [];
   }
   return value.flatMap((item: unknown): EvidenceChip[] => {
     if (typeof item === 'string' && item.trim() !== '') {
-      return [evidenceFromString(item.trim())];
+      return [chipFromString(item.trim())];
     }
     if (typeof item === 'object' && item !== null) {
-      const chip = evidenceFromObject(item);
+      const chip = chipFromObject(item);
       return chip ? [chip] : [];
     }
     return [];
   });
 }
 
-/** Method cell: `graph`, `graph:llm-unavailable` (or `fallback`), `llm:<model>`; anything else is shown as is. */
-export function parseMethod(value: string | undefined): RootCauseMethod | undefined {
+/** Actions cell: a string array, a JSON array string, or one action. */
+export function parseActions(value: unknown): string[] {
+  if (Array.isArray(value)) {
+    return value.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
+  }
+  if (typeof value === 'string' && value.trim().startsWith('[')) {
+    try {
+      return parseActions(JSON.parse(value));
+    } catch {
+      return [value.trim()];
+    }
+  }
+  return typeof value === 'string' && value.trim() !== '' ? [value.trim()] : [];
+}
+
+/**
+ * Method cell: `graph` or `llm` with the model and fallback reason fields beside it; older frames write
+ * `llm:<model>` or `graph:llm-unavailable` in the one cell. Anything else is shown as is.
+ */
+export function parseMethod(
+  value: string | undefined,
+  model?: string,
+  fallbackReason?: string
+): RankingMethod | undefined {
   if (!value) {
     return undefined;
   }
-  const text = value.trim();
-  const llm = /^llm(?:$|[\s:,/]+(?:model\s+)?(.*)$)/i.exec(text);
+  const cell = value.trim();
+  const llm = /^llm(?:$|[\s:,/]+(?:model\s+)?(.*)$)/i.exec(cell);
   if (llm) {
-    const model = (llm[1] ?? '').trim();
-    return model === '' ? { kind: 'llm' } : { kind: 'llm', model };
+    const named = model ?? (llm[1] ?? '').trim();
+    return named === '' ? { kind: 'llm' } : { kind: 'llm', model: named };
   }
-  const lower = text.toLowerCase();
+  const lower = cell.toLowerCase();
   if (lower.startsWith('graph') || lower.startsWith('fallback') || lower.startsWith('deterministic')) {
-    return { kind: 'graph', llmUnavailable: /unavailable|fallback|failed|error/.test(lower) };
+    const reason = fallbackReason ?? (/unavailable|fallback|failed|error/.test(lower) ? 'LLM unavailable' : undefined);
+    return reason ? { kind: 'graph', fallbackReason: reason } : { kind: 'graph' };
   }
-  return { kind: 'other', label: text };
+  return { kind: 'other', label: cell };
 }
 
-export function methodLabel(method: RootCauseMethod): string {
-  switch (method.kind) {
-    case 'graph':
-      return 'graph ranking';
-    case 'llm':
-      return method.model ? `LLM, model ${method.model}` : 'LLM';
-    case 'other':
-      return method.label;
-  }
+// The datasource's root causes frame; any frame with service and confidence fields works too.
+function causesFrame(frames: DataFrame[]): DataFrame | undefined {
+  const hasFields = (frame: DataFrame) =>
+    findField(frame, FIELDS.service) !== undefined && findField(frame, FIELDS.confidence) !== undefined;
+  return (
+    frames.find((frame) => frame.length > 0 && hasFields(frame)) ??
+    frames.find((frame) => hasFields(frame) && normaliseName(frame.name ?? '') === 'rootcauses')
+  );
 }
 
-function compareCards(a: RootCauseCard, b: RootCauseCard): number {
-  if (a.rank !== b.rank) {
-    return a.rank - b.rank;
+function customString(frame: DataFrame, key: string): string | undefined {
+  const custom: unknown = frame.meta?.custom;
+  const value: unknown = typeof custom === 'object' && custom !== null ? Reflect.get(custom, key) : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function emptyReason(frame: DataFrame): EmptyReason | undefined {
+  const value = customString(frame, 'empty');
+  const reasons: EmptyReason[] = ['not-analysed', 'unknown-incident', 'no-incident', 'no-target'];
+  return reasons.find((reason) => reason === value);
+}
+
+function readCards(frame: DataFrame): Array<RootCauseCardView & { method?: RankingMethod; incidentId?: string }> {
+  const field = (names: string[]) => findField(frame, names);
+  const columns = Object.fromEntries(Object.entries(FIELDS).map(([key, names]) => [key, field(names)]));
+  const rows: Array<RootCauseCardView & { method?: RankingMethod; incidentId?: string }> = [];
+  for (let i = 0; i < frame.length; i++) {
+    const service = stringAt(columns.service, i);
+    if (!service) {
+      continue;
+    }
+    rows.push({
+      key: `${i}-${service}`,
+      rank: numberAt(columns.rank, i) ?? Number.MAX_SAFE_INTEGER,
+      service,
+      indicator: indicatorLabel(stringAt(columns.indicator, i)),
+      confidence: normaliseConfidence(numberAt(columns.confidence, i)),
+      explanation: stringAt(columns.explanation, i),
+      actions: parseActions(columns.actions?.values[i]),
+      evidence: parseEvidence(columns.evidence?.values[i]),
+      method: parseMethod(stringAt(columns.method, i), stringAt(columns.model, i), stringAt(columns.fallbackReason, i)),
+      incidentId: stringAt(columns.incidentId, i),
+    });
   }
-  return (b.confidence ?? -1) - (a.confidence ?? -1);
+  return rows;
 }
 
 /** The top root causes in the first frame that has `service` and `confidence` fields. */
 export function rootCausesFromFrames(frames: DataFrame[]): RootCauseView {
-  const frame = findFrame(frames, [FIELDS.service, FIELDS.confidence]);
+  const frame = causesFrame(frames);
   if (!frame) {
-    return { cards: [], llmUnavailable: false };
+    return { cards: [], notices: [] };
   }
-  const field = (names: string[]) => findField(frame, names);
-  const [rank, service, indicator, confidence, explanation, evidence, method] = [
-    field(FIELDS.rank),
-    field(FIELDS.service),
-    field(FIELDS.indicator),
-    field(FIELDS.confidence),
-    field(FIELDS.explanation),
-    field(FIELDS.evidence),
-    field(FIELDS.method),
-  ];
-
-  const rows: RootCauseCard[] = [];
-  for (let i = 0; i < frame.length; i++) {
-    const serviceName = stringAt(service, i);
-    if (!serviceName) {
-      continue;
-    }
-    const score = normaliseConfidence(numberAt(confidence, i));
-    rows.push({
-      key: `${i}-${serviceName}`,
-      rank: numberAt(rank, i) ?? Number.MAX_SAFE_INTEGER,
-      service: serviceName,
-      indicator: stringAt(indicator, i),
-      confidence: score,
-      explanation: stringAt(explanation, i),
-      evidence: parseEvidence(evidence?.values[i]),
-      method: parseMethod(stringAt(method, i)),
-    });
-  }
+  const rows = readCards(frame);
   // Without ranks, the most confident cause comes first.
-  const sorted = rows.every((row) => row.rank === Number.MAX_SAFE_INTEGER)
-    ? rows.sort((a, b) => (b.confidence ?? -1) - (a.confidence ?? -1))
-    : rows.sort(compareCards);
-  const cards = sorted
-    .slice(0, MAX_ROOT_CAUSES)
-    .map((card, index) => (card.rank === Number.MAX_SAFE_INTEGER ? { ...card, rank: index + 1 } : card));
+  const unranked = rows.every((row) => row.rank === Number.MAX_SAFE_INTEGER);
+  const sorted = rows.sort((a, b) =>
+    unranked || a.rank === b.rank ? (b.confidence ?? -1) - (a.confidence ?? -1) : a.rank - b.rank
+  );
+  const top = sorted.slice(0, MAX_ROOT_CAUSES);
+  const cards = top.map(({ method: _method, incidentId: _incident, ...card }, index) =>
+    card.rank === Number.MAX_SAFE_INTEGER ? { ...card, rank: index + 1 } : card
+  );
+  const incidentId = customString(frame, 'incidentId') ?? top.find((row) => row.incidentId)?.incidentId;
+  const engineUrl = customString(frame, 'engineUrl');
+  const engineName = customString(frame, 'engineName');
+  const empty = emptyReason(frame);
   return {
     cards,
-    method: cards.find((card) => card.method)?.method,
-    llmUnavailable: cards.some((card) => card.method?.kind === 'graph' && card.method.llmUnavailable),
+    method: top.find((row) => row.method)?.method,
+    notices: frame.meta?.notices ?? [],
+    ...(empty ? { empty } : {}),
+    ...(incidentId ? { incidentId } : {}),
+    ...(engineUrl ? { engineUrl } : {}),
+    ...(engineName ? { engineName } : {}),
   };
 }

@@ -1,8 +1,10 @@
-import React from 'react';
+import React, { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { css } from '@emotion/css';
 import { createTheme, type DataFrame, type GrafanaTheme2, ThemeContext } from '@grafana/data';
+import { config } from '@grafana/runtime';
 import { GlobalStyles, PanelChrome } from '@grafana/ui';
+import { EngineFetchContext } from '../../../src/services/rcaFeedback';
 import { AgentTracePanel } from '../../../src/panels/agenttrace/AgentTracePanel';
 import { EvalsPanel } from '../../../src/panels/evals/EvalsPanel';
 import { RootCausePanel } from '../../../src/panels/rootcause/RootCausePanel';
@@ -11,6 +13,8 @@ import type { AgentTraceOptions } from '../../../src/panels/agenttrace/types';
 import type { EvalsOptions } from '../../../src/panels/evals/types';
 import type { RootCauseOptions } from '../../../src/panels/rootcause/types';
 import { agentTraceFrames, evalFrames, rootCauseFallbackFrames, rootCauseFrames } from './frames';
+import { browserEngineFetch } from './engineFetch';
+import { rootCausesFromEngine } from './rootCauseQueries';
 import { EditorHarness } from './editorHarness';
 import { PageHarness } from './pageHarness';
 
@@ -24,7 +28,8 @@ interface Scene {
   width: number;
   height: number;
   render: (series: DataFrame[], width: number, height: number) => React.ReactNode;
-  data: Record<string, DataFrame[]>;
+  /** Frames, or a query the IntelOps datasource runs against the harness's engine double. */
+  data: Record<string, DataFrame[] | (() => Promise<DataFrame[]>)>;
 }
 
 // A 6x8 dashboard cell is about 450x300 px on a 1920 px wide dashboard.
@@ -36,7 +41,13 @@ const scenes: Record<string, Scene> = {
     render: (series, width, height) => (
       <RootCausePanel {...panelProps<RootCauseOptions>(series, { showEvidence: true }, { width, height })} />
     ),
-    data: { main: rootCauseFrames, fallback: rootCauseFallbackFrames, empty: [] },
+    data: {
+      main: () => rootCausesFromEngine({ service: 'checkout' }),
+      notanalysed: () => rootCausesFromEngine({ incidentId: 'inc-2b81d0' }),
+      legacy: rootCauseFrames,
+      fallback: rootCauseFallbackFrames,
+      empty: [],
+    },
   },
   agenttrace: {
     title: 'Agent run',
@@ -75,12 +86,23 @@ const styles = {
     css({ background: theme.colors.background.canvas, padding: theme.spacing(2), color: theme.colors.text.primary }),
 };
 
+/** The scene's frames: at once, or once the datasource's query answered (nothing is drawn before). */
+function useSeries(source: DataFrame[] | (() => Promise<DataFrame[]>) | undefined): DataFrame[] | undefined {
+  const [series, setSeries] = useState(typeof source === 'function' ? undefined : source);
+  useEffect(() => {
+    if (typeof source === 'function') {
+      source().then(setSeries);
+    }
+  }, [source]);
+  return series;
+}
+
 function Harness() {
   const params = new URLSearchParams(window.location.search);
   const scene = scenes[params.get('panel') ?? ''];
-  const series = scene?.data[params.get('data') ?? 'main'];
+  const series = useSeries(scene?.data[params.get('data') ?? 'main']);
   if (!scene || !series) {
-    return <p>Unknown panel or data: {window.location.search}</p>;
+    return scene ? null : <p>Unknown panel or data: {window.location.search}</p>;
   }
   return (
     <>
@@ -97,14 +119,21 @@ function Harness() {
 
 // Where Grafana UI loads its icons from (the harness server serves them there).
 Reflect.set(window, '__grafana_public_path__', '/public/');
+// The signed-in user as Grafana's boot data names them: feedback is recorded with this login.
+Reflect.set(config.bootData.user, 'login', 'sre-alice');
 
 const container = document.getElementById('root');
 const [mode, engine] = window.location.pathname.split('/').filter(Boolean);
 const editor = new URLSearchParams(window.location.search).get('editor');
+// Requests that Grafana's backendSrv would send (feedback from the panel) go to the harness server instead.
 if (container && editor) {
   createRoot(container).render(<EditorHarness queryType={editor} />);
 } else if (container && (mode === 'dark' || mode === 'light') && engine) {
   createRoot(container).render(<PageHarness mode={mode} engine={engine} />);
 } else if (container) {
-  createRoot(container).render(<Harness />);
+  createRoot(container).render(
+    <EngineFetchContext.Provider value={browserEngineFetch}>
+      <Harness />
+    </EngineFetchContext.Provider>
+  );
 }

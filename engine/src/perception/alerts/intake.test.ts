@@ -59,7 +59,7 @@ const sharedStore = sharedPgliteStore();
 
 async function harness(options: Partial<IntakeOptions> = {}, wrap: (store: Store) => Store = (store) => store): Promise<Harness> {
   const store = sharedStore();
-  await store.exec('truncate alerts, incidents, incident_evidence, cmdb, settings');
+  await store.exec('truncate alerts, incidents, incident_evidence, incident_rca, rca_feedback, cmdb, settings');
   await saveCmdb(store, CMDB);
   const clock = manualClock(at(1));
   const logs = captureLogs();

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { cmdbContext } from '../../context/cmdb.ts';
-import type { CmdbContext } from '../../context/cmdb.ts';
+import type { Cmdb, CmdbContext } from '../../context/cmdb.ts';
+import { mergeCmdb } from '../../context/cmdbFiles.ts';
 import type { EngineLogger } from '../../observability/logger.ts';
 import type { AlertMetrics } from '../../observability/metrics.ts';
 import type { Settings } from '../../settings/settings.ts';
@@ -45,6 +46,8 @@ export interface IntakeOptions {
   contextRefreshMs?: number;
   /** Alerts kept in memory for grouping. */
   correlatorMaxEntries?: number;
+  /** The CMDB from INTELOPS_CMDB_DIR: the base the CMDB saved through the API is merged over. */
+  cmdbFiles?: Cmdb | undefined;
 }
 
 /** What the intake did with one request's alerts. */
@@ -125,7 +128,8 @@ export class AlertIntake {
   private sweeper: NodeJS.Timeout | undefined;
   private options: GroupingOptions = groupingFromSettings(undefined);
   private cmdbVersion: number | undefined = undefined;
-  private cmdb: CmdbContext = cmdbContext(undefined, this.options.grouping.maxHops);
+  private readonly cmdbFiles: Cmdb | undefined;
+  private cmdb: CmdbContext;
   private correlator: Correlator;
   private readonly members = new IncidentMemberCache();
   /** Set when a failed batch may have left the in-memory grouping ahead of the store. */
@@ -133,6 +137,8 @@ export class AlertIntake {
 
   constructor(options: IntakeOptions) {
     this.store = options.store;
+    this.cmdbFiles = options.cmdbFiles;
+    this.cmdb = cmdbContext(options.cmdbFiles, this.options.grouping.maxHops);
     this.logger = options.logger;
     this.metrics = options.metrics;
     this.clock = options.clock ?? (() => new Date());
@@ -478,7 +484,7 @@ export class AlertIntake {
     const version = row?.cmdb_version?.getTime();
     if (version !== this.cmdbVersion || options.grouping.maxHops !== this.cmdb.graph.maxHops) {
       const stored = version === undefined ? undefined : await loadCmdb(tx);
-      this.cmdb = cmdbContext(stored?.cmdb, options.grouping.maxHops);
+      this.cmdb = cmdbContext(mergeCmdb(this.cmdbFiles, stored?.cmdb), options.grouping.maxHops);
       this.cmdbVersion = version;
       this.correlator.setGraph(this.cmdb.graph);
       this.logger.info({ services: stored?.cmdb.services.length ?? 0, graphNodes: this.cmdb.graph.size }, 'CMDB loaded for grouping');

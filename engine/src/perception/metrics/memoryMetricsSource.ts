@@ -59,7 +59,8 @@ function readString(text: string, start: number): [string, number] {
 export function firstSelector(query: string): Matcher[] {
   const brace = query.indexOf('{');
   if (brace < 0) {
-    const bare = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*$/.exec(query)?.[1];
+    // A bare name: the whole query, or the one a range selector follows (`rate(name[5m])`).
+    const bare = (/^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*$/.exec(query) ?? /([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\[/.exec(query))?.[1];
     if (bare === undefined) {
       throw new Error(`parse error: no selector in ${JSON.stringify(query)}`);
     }

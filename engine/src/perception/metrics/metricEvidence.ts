@@ -39,12 +39,15 @@ export interface MetricEvidenceRequest {
   signal?: AbortSignal;
 }
 
-interface Found {
+/** One golden-signal series of one service, scored against its baseline. */
+export interface ScoredSignal {
   service: string;
   query: SignalQuery;
   promql: string;
   scored: ScoredSeries;
 }
+
+type Found = ScoredSignal;
 
 function summarise(found: Found): string {
   const { result } = found.scored;
@@ -86,15 +89,19 @@ function toEvidence(found: Found, scope: string, incident: TimeRange): MetricAno
   };
 }
 
+/** The step golden signals are read at over an incident range (unless a request sets its own). */
+export function incidentStepSeconds(incident: TimeRange): number {
+  return stepForPoints(incident.to - incident.from, INCIDENT_POINTS, MIN_STEP_SECONDS);
+}
+
 /**
- * Golden-signal anomalies of each service over the incident against the baseline: for each configured signal
- * query, the first candidate template that returns data for the service is scored, and series at or above the
- * threshold become evidence (strongest first, bounded). A failing candidate is skipped; when every query failed,
- * the first failure is thrown so the caller can report the source as failing.
+ * Every golden-signal series of each service, scored over the incident against the baseline: for each configured
+ * signal query, the first candidate template that returns data for the service. A failing candidate is skipped;
+ * when every query failed, the first failure is thrown so the caller can report the source as failing.
  */
-export async function collectMetricEvidence(request: MetricEvidenceRequest): Promise<MetricAnomalyEvidence[]> {
+export async function scoreGoldenSignals(request: MetricEvidenceRequest): Promise<ScoredSignal[]> {
   const { incident, baseline } = request;
-  const step = request.step ?? stepForPoints(incident.to - incident.from, INCIDENT_POINTS, MIN_STEP_SECONDS);
+  const step = request.step ?? incidentStepSeconds(incident);
   const baselineStepSeconds = baselineStep(Math.max(0, Math.min(baseline.to, incident.from) - baseline.from), step);
   const signals = request.signals ?? DEFAULT_GOLDEN_SIGNALS;
   const services = [...new Set(request.services)].slice(0, MAX_SERVICES);
@@ -132,11 +139,23 @@ export async function collectMetricEvidence(request: MetricEvidenceRequest): Pro
   if (succeeded === 0 && errors.length > 0) {
     throw errors[0];
   }
+  return results.flat();
+}
+
+/** The scored series at or above the threshold as evidence, strongest first, bounded. */
+export function metricEvidenceOf(
+  scored: readonly ScoredSignal[],
+  request: Pick<MetricEvidenceRequest, 'threshold' | 'maxEvidence' | 'scope' | 'incident'>
+): MetricAnomalyEvidence[] {
   const threshold = request.threshold ?? ANOMALY_THRESHOLD;
-  return results
-    .flat()
-    .filter(({ scored }) => scored.result.anomalous && scored.result.score >= threshold)
+  return scored
+    .filter((found) => found.scored.result.anomalous && found.scored.result.score >= threshold)
     .sort((a, b) => b.scored.result.score - a.scored.result.score)
     .slice(0, request.maxEvidence ?? MAX_METRIC_EVIDENCE)
-    .map((found) => toEvidence(found, request.scope, incident));
+    .map((found) => toEvidence(found, request.scope, request.incident));
+}
+
+/** Golden-signal anomalies of each service over the incident against the baseline, strongest first. */
+export async function collectMetricEvidence(request: MetricEvidenceRequest): Promise<MetricAnomalyEvidence[]> {
+  return metricEvidenceOf(await scoreGoldenSignals(request), request);
 }

@@ -17,6 +17,8 @@ export interface ScoredQueryOptions {
 export interface ScoredSeries {
   labels: Record<string, string>;
   result: AnomalyResult;
+  /** The baseline's values (at the baseline step), for rankers that compare windows themselves. */
+  baseline: number[];
 }
 
 /** A label set as a canonical string: sorted keys, separators that cannot occur in either part unescaped. */
@@ -63,7 +65,7 @@ export async function queryAndScore(
         recentBaselineMs: options.recentBaselineMs,
       }
     );
-    return { labels: current.labels, result };
+    return { labels: current.labels, result, baseline: before.map((sample) => sample.v) };
   });
   return { series, truncated: withData.length > kept.length };
 }

@@ -47,3 +47,12 @@ test('tolerates gaps and watches only the bad direction', () => {
   assert.equal(deviation([Number.NaN, 1], [5, 5], 'up'), undefined);
   assert.equal(deviation(noisy, [Number.NaN, Number.NaN], 'up'), undefined);
 });
+
+test('a scale floor keeps a series near zero from exploding', () => {
+  const unfloored = deviation([0, 0, 0, 0], [0.001, 0.001], 'up');
+  assert.ok((unfloored?.score ?? 0) > 1e6);
+  const floored = deviation([0, 0, 0, 0], [0.001, 0.001], 'up', 0.01);
+  assert.ok(floored);
+  assert.ok(Math.abs(floored.score - 0.1) < 1e-9, String(floored.score));
+  assert.equal(floored.scale, 0.01);
+});

@@ -15,7 +15,7 @@ export interface Deviation {
 // Mean absolute deviation of a normal distribution in standard deviations (sqrt(pi/2)).
 const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
 // A gauge never counts a change below 1% of its level as more than one sigma: flat series must not explode.
-const RELATIVE_FLOOR = 0.01;
+export const RELATIVE_FLOOR = 0.01;
 // A point must be held this many steps to count: one-sample spikes are scrape noise, not a fault.
 const SUSTAIN = 2;
 // The onset is where the deviation first clears the usual 3-sigma band.
@@ -38,12 +38,14 @@ export function finiteValues(values: readonly number[]): number[] {
  * BARO's robust scorer (deviation from the baseline median over a robust spread, here the MAD), with floors so that
  * near-constant or quantised baselines do not turn small wobbles into huge scores: a zero MAD falls back to the mean
  * absolute deviation (which keeps the rare spikes a quantised baseline already showed), and the scale is never
- * below 1% of the level. Undefined when the baseline or the anomalous window has too few numbers.
+ * below 1% of the level nor below minScale (for a series near zero whose meaningful level is another's, e.g. the
+ * part of a latency that one side did not see). Undefined when the baseline or the anomalous window has too few numbers.
  */
 export function deviation(
   baseline: readonly number[],
   anomalous: readonly number[],
-  bad: BadDirection
+  bad: BadDirection,
+  minScale = 0
 ): Deviation | undefined {
   const base = finiteValues(baseline).sort((a, b) => a - b);
   if (base.length < MIN_BASELINE) {
@@ -60,7 +62,7 @@ export function deviation(
   // The MAD tolerates a baseline half spoiled by an earlier incident (the IQR only a quarter); a flat middle (a
   // quantised or mostly constant baseline, MAD 0) takes its spread from the rare values it did show.
   const spread = mad > 0 ? mad * MAD_TO_SIGMA : meanAbs * MEAN_ABS_TO_SIGMA;
-  const scale = Math.max(spread, RELATIVE_FLOOR * Math.abs(median), Number.MIN_VALUE);
+  const scale = Math.max(spread, RELATIVE_FLOOR * Math.abs(median), minScale, Number.MIN_VALUE);
 
   const z: number[] = [];
   for (const value of anomalous) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gaussian, seededRandom } from '../../perception/metrics/testSeries.ts';
+import { gaussian, seededRandom } from '../../testing/random.ts';
 import { rankRootCauses } from './rankRootCauses.ts';
-import type { RankingSeries } from './rankRootCauses.ts';
+import type { EdgeLatencySeries, RankedCause, RankingSeries } from './rankRootCauses.ts';
 
 const noise = gaussian(seededRandom(7));
 
@@ -107,4 +107,51 @@ test('extra evidence lifts a service, including one without metrics', () => {
   assert.equal(ranked[0]?.service, 'logsOnly');
   assert.equal(ranked[0]?.metric, 'evidence');
   assert.equal(rankRootCauses({ series: [] }).length, 0);
+});
+
+test('edge latency finds a delay on a service network that its own metrics do not show', () => {
+  const series = [
+    metric('frontend', 'client_latency_p90', 0.02, 10),
+    metric('frontend', 'server_latency_p90', 0.1, 3),
+    metric('checkout', 'client_latency_p90', 0.02, 10),
+    metric('checkout', 'cpu', 20),
+    ...quiet('cart'),
+    ...quiet('catalog'),
+    metric('catalog', 'client_latency_p90', 0.02),
+  ];
+  const edges = [
+    { client: 'frontend', server: 'checkout' },
+    { client: 'frontend', server: 'cart' },
+    { client: 'frontend', server: 'catalog' },
+    { client: 'checkout', server: 'cart' },
+    { client: 'checkout', server: 'catalog' },
+  ];
+  const edgeLatency: EdgeLatencySeries[] = edges.flatMap(({ client, server }) => {
+    const added = server === 'cart' ? 0.2 : 0;
+    const handling = metric(server, 'p50', 0.004);
+    return [
+      { client, server, side: 'server' as const, ...handling },
+      {
+        client,
+        server,
+        side: 'client' as const,
+        name: 'p50',
+        baseline: handling.baseline.map((value) => value + 0.001),
+        anomalous: handling.anomalous.map((value) => value + 0.001 + added),
+      },
+    ];
+  });
+  // Without edge latency cart and catalog share the same callers: nothing separates them.
+  const scoreOf = (ranking: RankedCause[], service: string): number =>
+    ranking.find((cause) => cause.service === service)?.score ?? Number.NaN;
+  const blind = rankRootCauses({ series, edges });
+  assert.ok(Math.abs(scoreOf(blind, 'cart') - scoreOf(blind, 'catalog')) < 0.5);
+  const ranked = rankRootCauses({ series, edges, edgeLatency });
+  assert.ok(scoreOf(ranked, 'cart') - scoreOf(ranked, 'catalog') > 2);
+  assert.equal(ranked[0]?.service, 'cart');
+  assert.equal(ranked[0]?.indicator, 'network');
+  assert.match(ranked[0]?.metric ?? '', /→ cart$/);
+  assert.ok((ranked[0]?.confidence ?? 0) > 0.9);
+  // The callers' slower responses are explained by cart and do not make the frontend a candidate ahead of it.
+  assert.ok((ranked.find((cause) => cause.service === 'frontend')?.score ?? 0) < (ranked[0]?.score ?? 0) - 1);
 });

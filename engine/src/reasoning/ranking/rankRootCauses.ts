@@ -1,6 +1,8 @@
 import type { CallEdge } from '../../perception/evidence.ts';
 import { deviation } from './deviation.ts';
 import type { Deviation } from './deviation.ts';
+import { networkGaps } from './edgeLatency.ts';
+import type { EdgeLatencySeries } from './edgeLatency.ts';
 import {
   badDirectionOf,
   INDICATOR_WEIGHT,
@@ -29,14 +31,18 @@ export interface RankingInput {
   edges?: readonly CallEdge[];
   /** Other evidence per service in [0, 1] (log templates, trace errors, a change in the window), added to its score. */
   evidence?: Readonly<Record<string, number>>;
+  /** Per-edge call latency as caller and callee saw it (Tempo service-graph or mesh metrics); omit when unknown. */
+  edgeLatency?: readonly EdgeLatencySeries[];
 }
+
+export type { EdgeLatencySeries };
 
 /** One candidate root-cause service. */
 export interface RankedCause {
   service: string;
   /** Root-cause score (log scale of robust deviations, after indicator weights, propagation and onset). */
   score: number;
-  /** Probability-like share of the ranking in [0, 1]; the confidences of one ranking sum to 1. */
+  /** Calibrated probability that this service is the cause, in [0, 1]; the confidences of one ranking sum to 1. */
   confidence: number;
   /** The indicator of the strongest metric that was not explained by a neighbour. */
   indicator: Indicator;
@@ -67,8 +73,10 @@ interface ServiceState {
   clientLatency: number;
 }
 
-// Softmax temperature over scores (log deviations): at 1, confidence is proportional to the weighted deviation.
-const TEMPERATURE = 1;
+// Softmax temperature over scores (log deviations). The one calibrated constant: it maximises the likelihood of the
+// true cause over the Nezha day's 48 rankings (pod metrics alone and with edge latency, optimum 0.37); Sock Shop,
+// which did not choose it, then has a top-1 calibration error under 0.01 (at 1 it was 0.08, and 0.30 / 0.42 on Nezha).
+const TEMPERATURE = 0.4;
 // The service whose anomaly started first gains this much (in log-deviation units, i.e. a factor e^0.5 ≈ 1.6).
 const ONSET_BONUS = 0.5;
 // Extra evidence of full strength (1) counts as much as a resource metric 20 sigmas off (log1p(20) ≈ 3).
@@ -79,15 +87,25 @@ const ONSET_MIN_DEVIATION = 3;
 /**
  * Ranks services as root-cause candidates from their metrics: robust deviation per metric, weighted by how local
  * its indicator is, latency/errors explained away by an anomalous callee and traffic by an anomalous caller when a
- * call graph is given, the earliest onset favoured, other evidence added; confidences are a softmax of the scores.
+ * call graph is given, the network time on a service's calls (client minus server latency per edge) when edge
+ * latency is given, the earliest onset favoured, other evidence added; confidences are a tempered softmax of the scores.
  */
 export function rankRootCauses(input: RankingInput): RankedCause[] {
   const services = new Map<string, ServiceState>();
-  for (const service of new Set([...input.series.map((one) => one.service), ...Object.keys(input.evidence ?? {})])) {
+  const gaps = networkGaps(input.edgeLatency ?? []);
+  const names = [...input.series.map((one) => one.service), ...Object.keys(input.evidence ?? {}), ...gaps.keys()];
+  for (const service of new Set(names)) {
     services.set(service, { scored: [], raw: 0, clientLatency: 0 });
   }
   const { callees, callers } = neighbours(input.edges ?? [], services);
   scoreSeries(input.series, services, callees);
+  for (const [service, gap] of gaps) {
+    const state = services.get(service);
+    // A delay on a service's network explains its callers' slower responses as its own anomaly would.
+    if (state !== undefined) {
+      state.raw = Math.max(state.raw, gap.strength);
+    }
+  }
 
   const candidates: Array<Omit<RankedCause, 'confidence'>> = [];
   for (const [service, state] of services) {
@@ -118,10 +136,27 @@ export function rankRootCauses(input: RankingInput): RankedCause[] {
         : 0;
     const own = best?.strength ?? 0;
     const extra = EVIDENCE_WEIGHT * clamp01(input.evidence?.[service] ?? 0);
+    const gap = gaps.get(service);
+    // The gap on the service's edges is a third line of evidence beside its own metrics and its callers' view.
+    const metrics = logSumExp(own, blame);
+    const score = (gap === undefined ? metrics : logSumExp(metrics, gap.strength)) + extra;
+    if (gap !== undefined && gap.strength > Math.max(own, blame)) {
+      const { client, server, name, deviation: sigmas, onset } = gap.strongest;
+      candidates.push({
+        service,
+        score,
+        indicator: 'network',
+        metric: `${name} network time ${client} → ${server}`,
+        deviation: sigmas,
+        direction: 'up',
+        onset: sigmas >= ONSET_MIN_DEVIATION ? onset : undefined,
+      });
+      continue;
+    }
     const blamed = blame > own;
     candidates.push({
       service,
-      score: logSumExp(own, blame) + extra,
+      score,
       indicator: blamed ? 'latency' : (best?.scored.indicator ?? 'other'),
       metric: blamed ? `client latency of ${blamers.join(', ')}` : (best?.scored.series.name ?? 'evidence'),
       deviation: blamed ? Math.expm1(blame / INDICATOR_WEIGHT.latency) : (best?.scored.deviation.score ?? 0),

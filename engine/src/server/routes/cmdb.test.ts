@@ -74,7 +74,7 @@ describe('GET/PUT /api/v1/cmdb', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['application/yaml', 'services:\n  - name: db\n    dependsOn: [a\n  - name: b\n', /^Request body is not valid YAML at line 4, column 3: /],
       ['application/yaml', 'services:\n  - name: db\n  - name: db\n', /^body\/services\/1\/name "db" is already the name of body\/services\/0/],
-      ['application/yaml', 'services:\n  - name: db\n    depends: [x]\n', /^body\/services\/0 has unknown property "depends" \(allowed: name, owner, team, tier, capability, customerFacing, dependsOn\)$/],
+      ['application/yaml', 'services:\n  - name: db\n    depends: [x]\n', /^body\/services\/0 has unknown property "depends" \(allowed: name, owner, team, tier, capability, customerFacing, dependsOn, labels, aliases\)$/],
       ['application/yaml', '', /^body must be object$/],
       ['application/json', '{"services": [{"name": ""}]}', /^body\/services\/0\/name must NOT have fewer than 1 characters$/],
       ['application/json', '{"services": [{"name": "x", "customerFacing": "yes"}]}', /^body\/services\/0\/customerFacing must be boolean$/],
