@@ -2,6 +2,7 @@ import { EngineClient, isEngineRequestError } from './engineClient';
 import { fetchIncident, fetchIncidents, incidentsParams, parseIncident, parseIncidentList } from './incidents';
 import { fakeEngineFetch } from './testing/fakeEngineFetch';
 import { checkoutIncidentJson, incidentListJson } from './testing/incidentFixtures';
+import { checkoutRcaJson } from './testing/reasoningFixtures';
 
 const NOW = Date.parse('2026-11-23T22:00:00Z');
 
@@ -54,6 +55,31 @@ describe('incidents from the engine', () => {
       tags: {},
       groupingReasons: [],
       alertCount: 0,
+      topCause: null,
+    });
+  });
+
+  it('reads the top cause of the latest analysis, and null when there is none or it is malformed', () => {
+    const [checkout, orders] = parseIncidentList(incidentListJson(NOW)).incidents;
+    expect(checkout?.topCause).toEqual({ service: 'checkout', indicator: 'latency', confidence: 0.87, method: 'llm' });
+    expect(orders?.topCause).toBeNull();
+    const base = { id: 'x', title: 'T', severity: 'high', status: 'open', startsAt: '2026-11-23T21:00:00Z' };
+    const topCause = (value: unknown) => parseIncident({ ...base, topCause: value }).topCause;
+    expect(topCause({ service: 'db', indicator: 'errors', confidence: 1.2, method: 'graph' })?.confidence).toBe(1);
+    expect(topCause({ service: 'db', indicator: 'errors', method: 'graph' })).toBeNull();
+    expect(topCause({ service: '', indicator: 'errors', confidence: 0.5, method: 'graph' })).toBeNull();
+    expect(topCause('db')).toBeNull();
+  });
+
+  it('keeps the fixture incidents analysed in step with the analyses the fixtures answer', () => {
+    const [checkout] = parseIncidentList(incidentListJson(NOW)).incidents;
+    const rca = checkoutRcaJson(NOW);
+    const first = rca.causes[0];
+    expect(checkout?.topCause).toEqual({
+      service: first?.service,
+      indicator: first?.indicator,
+      confidence: first?.confidence,
+      method: rca.method,
     });
   });
 

@@ -28,6 +28,22 @@ export interface IncidentAlert {
   joinReason: JoinReason | null;
 }
 
+/** The strongest cause of the incident's latest analysis (GET …/rca has all of it). */
+export interface TopCause {
+  service: string;
+  /** cpu, memory, latency, errors, traffic, saturation, disk, network, log_template, change or other. */
+  indicator: string;
+  /** In [0, 1]. */
+  confidence: number;
+  /** graph: the deterministic ranking; llm: the LLM refined it. */
+  method: string;
+}
+
+/** An indicator in words: "log_template" reads "log template". */
+export function indicatorText(indicator: string): string {
+  return indicator.replace(/_/g, ' ');
+}
+
 /** One incident as GET /api/v1/incidents and /api/v1/incidents/{id} return it. */
 export interface Incident {
   id: string;
@@ -42,6 +58,8 @@ export interface Incident {
   tags: Record<string, string>;
   groupingReasons: JoinReason[];
   alertCount: number;
+  /** null until the engine analysed the incident (or an older engine that does not send it). */
+  topCause: TopCause | null;
 }
 
 export interface IncidentList {
@@ -147,7 +165,23 @@ export function parseIncident(value: unknown, path = INCIDENTS_PATH, what = 'the
       ? value.groupingReasons.flatMap((reason) => parseJoinReason(reason) ?? [])
       : [],
     alertCount: typeof value.alertCount === 'number' ? value.alertCount : alerts.length,
+    topCause: parseTopCause(value.topCause),
   };
+}
+
+function parseTopCause(value: unknown): TopCause | null {
+  if (!isRecord(value)) {
+    return null;
+  }
+  const { service, indicator, confidence, method } = value;
+  return typeof service === 'string' &&
+    service !== '' &&
+    typeof indicator === 'string' &&
+    typeof confidence === 'number' &&
+    Number.isFinite(confidence) &&
+    typeof method === 'string'
+    ? { service, indicator, confidence: Math.min(1, Math.max(0, confidence)), method }
+    : null;
 }
 
 function parseAlert(value: unknown): IncidentAlert[] {

@@ -32,6 +32,9 @@ describe('incidentsFrame', () => {
       ['ended', FieldType.time],
       ['duration', FieldType.number],
       ['alerts', FieldType.number],
+      ['cause', FieldType.string],
+      ['confidence', FieldType.number],
+      ['causeMethod', FieldType.string],
       ['reason', FieldType.string],
       ['id', FieldType.string],
     ]);
@@ -46,6 +49,9 @@ describe('incidentsFrame', () => {
     // Ongoing incidents last until now; ended ones from start to end.
     expect(values('duration')).toEqual([42, 130, 178, 38, 25].map((m) => m * 60_000));
     expect(values('alerts')).toEqual([6, 3, 1, 2, 4]);
+    expect(values('cause')).toEqual(['checkout (latency)', null, null, null, null]);
+    expect(values('confidence')).toEqual([0.87, null, null, null, null]);
+    expect(values('causeMethod')).toEqual(['llm', null, null, null, null]);
     expect(values('reason')).toEqual([
       'Topology (2 alerts)',
       'Shared labels (2 alerts)',
@@ -84,7 +90,7 @@ describe('incidentsFrame', () => {
   it('is an empty table, not an error, when no incident matched', () => {
     const empty = incidentsFrame([], 'B', NOW);
     expect(empty.length).toBe(0);
-    expect(empty.fields).toHaveLength(10);
+    expect(empty.fields).toHaveLength(13);
   });
 
   it('displays statuses in words and severities in theme colours, as a table panel does', () => {
@@ -105,5 +111,22 @@ describe('incidentsFrame', () => {
     const severity = getDisplayProcessor({ field: field('severity'), theme });
     expect(severity('critical').color).toBe(theme.visualization.getColorByName('red'));
     expect(severity('info').color).toBe(theme.visualization.getColorByName('blue'));
+  });
+
+  it('shows the suspected cause with its confidence as a percentage, and says when there is none', () => {
+    const theme = createTheme();
+    const field = (name: string) => {
+      const found = frame().fields.find((f) => f.name === name);
+      if (!found) {
+        throw new Error(`no field ${name}`);
+      }
+      return found;
+    };
+    const confidence = getDisplayProcessor({ field: field('confidence'), theme });
+    expect(confidence(0.87).text).toBe('87');
+    expect(confidence(0.87).suffix).toBe('%');
+    expect(field('cause').config.noValue).toBe('Not analysed');
+    const method = getDisplayProcessor({ field: field('causeMethod'), theme });
+    expect([method('graph').text, method('llm').text]).toEqual(['Dependency graph', 'LLM']);
   });
 });

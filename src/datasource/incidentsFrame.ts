@@ -9,7 +9,7 @@ import {
 } from '@grafana/data';
 import { TableCellDisplayMode } from '@grafana/schema';
 import { PLUGIN_BASE_URL, ROUTES } from '../constants';
-import type { Incident } from './incidents';
+import { type Incident, indicatorText, type TopCause } from './incidents';
 import { incidentDurationMs, statusLabel, topGroupingReason } from './incidentSummary';
 
 /** Opens the incident's investigation in the app; Grafana URI-encodes variables in data link URLs. */
@@ -46,6 +46,11 @@ function colouredText(colours: Array<[string, string]>, displayName: string, tex
     mappings: [colourMapping(colours, text)],
     custom: { cellOptions: { type: TableCellDisplayMode.ColorText } },
   };
+}
+
+/** "checkout (latency)": the service and what about it looks wrong. */
+export function causeLabel(cause: TopCause): string {
+  return `${cause.service} (${indicatorText(cause.indicator)})`;
 }
 
 /**
@@ -106,6 +111,32 @@ export function incidentsFrame(incidents: Incident[], refId: string, now: number
         type: FieldType.number,
         values: column((i) => i.alertCount),
         config: { displayName: 'Alerts', decimals: 0 },
+      },
+      {
+        name: 'cause',
+        type: FieldType.string,
+        values: column((i) => (i.topCause === null ? null : causeLabel(i.topCause))),
+        config: { displayName: 'Suspected cause', noValue: 'Not analysed' },
+      },
+      {
+        name: 'confidence',
+        type: FieldType.number,
+        values: column((i) => i.topCause?.confidence ?? null),
+        config: { displayName: 'Confidence', unit: 'percentunit', decimals: 0, min: 0, max: 1 },
+      },
+      {
+        name: 'causeMethod',
+        type: FieldType.string,
+        values: column((i) => i.topCause?.method ?? null),
+        config: {
+          displayName: 'Ranked by',
+          mappings: [
+            {
+              type: MappingType.ValueToText,
+              options: { graph: { text: 'Dependency graph', index: 0 }, llm: { text: 'LLM', index: 1 } },
+            },
+          ],
+        },
       },
       {
         name: 'reason',

@@ -54,7 +54,7 @@ export interface FeedbackEntry {
 
 export type Verdict = FeedbackEntry['verdict'];
 
-export function incidentPath(incidentId: string, leaf: 'rca' | 'analyze' | 'feedback') {
+export function incidentPath(incidentId: string, leaf: 'rca' | 'analyze' | 'analysis' | 'feedback') {
   return `${INCIDENTS_PATH}/${encodeURIComponent(incidentId)}/${leaf}` as const;
 }
 
@@ -166,6 +166,26 @@ export function isRcaMissing(value: RcaResult | RcaMissing): value is RcaMissing
 export async function analyzeIncident(client: Pick<EngineClient, 'post'>, incidentId: string): Promise<RcaResult> {
   const path = incidentPath(incidentId, 'analyze');
   return parseRcaResult(await client.post(path, {}), path);
+}
+
+/** One step of an analysis in flight (GET …/analysis): context, perception, reasoning, then llm when configured. */
+export interface AnalysisStep {
+  name: string;
+  state: 'done' | 'running' | 'pending';
+}
+
+/** GET …/analysis: the steps of the analysis in flight, empty when none runs. */
+export async function fetchAnalysisSteps(client: EngineReader, incidentId: string): Promise<AnalysisStep[]> {
+  const path = incidentPath(incidentId, 'analysis');
+  const body = await client.get(path);
+  if (!isRecord(body) || !Array.isArray(body.steps)) {
+    throw invalidBody(path, 'it has no steps');
+  }
+  return body.steps.flatMap((step): AnalysisStep[] =>
+    isRecord(step) && typeof step.name === 'string' && (step.state === 'done' || step.state === 'running' || step.state === 'pending')
+      ? [{ name: step.name, state: step.state }]
+      : []
+  );
 }
 
 export interface FeedbackRequest {

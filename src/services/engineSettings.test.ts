@@ -13,25 +13,49 @@ import {
 import { engineSettingsJson } from './testing/engineSettingsJson';
 import { fakeDatasourceLookup, intelOpsSettings } from './testing/fakeDatasources';
 
-const EMPTY: SourceSettingsValues = { prometheusUrl: '', lokiUrl: '', lokiTenant: '', tempoUrl: '' };
+const EMPTY: SourceSettingsValues = {
+  prometheusUrl: '',
+  lokiUrl: '',
+  lokiTenant: '',
+  tempoUrl: '',
+  llmBaseUrl: '',
+  llmModel: '',
+  grafanaUrl: '',
+  grafanaChangeTag: '',
+};
 const PROXY = '/api/datasources/proxy/uid/ds/engine/api/v1/settings';
 
 describe('parseEngineSettings', () => {
-  it('reads the four upstream fields and keeps the whole document', () => {
+  it('reads the upstream, LLM and annotation fields and the key flag, and keeps the whole document', () => {
     const body = engineSettingsJson();
     const settings = parseEngineSettings(body);
     expect(settings.values).toEqual({
+      ...EMPTY,
       prometheusUrl: 'http://prometheus:9090',
-      lokiUrl: '',
-      lokiTenant: '',
       tempoUrl: 'http://tempo:3200',
+      llmBaseUrl: 'http://ollama:11434/v1',
+      llmModel: 'llama3.1',
     });
+    expect(settings.apiKeySet).toBe(false);
     expect(settings.document).toEqual(body);
+    const annotated = parseEngineSettings({
+      llm: { apiKeySet: true },
+      grafana: { url: 'http://grafana:3000', changeTag: 'release' },
+    });
+    expect(annotated.apiKeySet).toBe(true);
+    expect(annotated.values).toEqual({ ...EMPTY, grafanaUrl: 'http://grafana:3000', grafanaChangeTag: 'release' });
   });
 
   it('takes fields of the wrong type as not set, and refuses a body that is not an object', () => {
-    const settings = parseEngineSettings({ prometheus: 'http://p', loki: { url: 3, tenant: 'team-a' }, tempo: null });
+    const settings = parseEngineSettings({
+      prometheus: 'http://p',
+      loki: { url: 3, tenant: 'team-a' },
+      tempo: null,
+      llm: { model: ['gpt-4o-mini'], apiKeySet: 'yes' },
+      grafana: [],
+    });
     expect(settings.values).toEqual({ ...EMPTY, lokiTenant: 'team-a' });
+    expect(settings.apiKeySet).toBe(false);
     expect(parseEngineSettings({}).values).toEqual(EMPTY);
     expect(() => parseEngineSettings([])).toThrow(EngineRequestError);
     expect(() => parseEngineSettings('<html>')).toThrow('the body is not a JSON object');
@@ -39,20 +63,25 @@ describe('parseEngineSettings', () => {
 });
 
 describe('settingsBody', () => {
-  it('changes only the upstream fields and sends every other key back as it came', () => {
+  it('changes only the fields of the form and sends every other key back as it came', () => {
     const document = engineSettingsJson();
     const body = settingsBody(document, {
       prometheusUrl: ' http://mimir:9009/prometheus ',
       lokiUrl: 'http://loki:3100',
       lokiTenant: 'team-a',
       tempoUrl: 'http://tempo:3200',
+      llmBaseUrl: 'https://api.openai.com/v1',
+      llmModel: ' gpt-4o-mini ',
+      grafanaUrl: 'http://grafana:3000',
+      grafanaChangeTag: 'deploy',
     });
     expect(body).toEqual({
       prometheus: { url: 'http://mimir:9009/prometheus' },
       loki: { url: 'http://loki:3100', tenant: 'team-a' },
       tempo: { url: 'http://tempo:3200' },
       alertmanager: document.alertmanager,
-      llm: { baseUrl: 'http://ollama:11434/v1', model: 'llama3.1' },
+      llm: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini' },
+      grafana: { url: 'http://grafana:3000', changeTag: 'deploy' },
       grouping: document.grouping,
       goldenSignals: document.goldenSignals,
       alertMappings: document.alertMappings,
@@ -62,14 +91,29 @@ describe('settingsBody', () => {
   });
 
   it('leaves out an emptied field, and a section left with nothing in it', () => {
-    const document = { prometheus: { url: 'http://p:9090' }, loki: { url: 'http://l:3100', tenant: 't' } };
-    expect(settingsBody(document, { ...EMPTY, lokiTenant: 't' })).toEqual({ loki: { tenant: 't' } });
+    const document = {
+      prometheus: { url: 'http://p:9090' },
+      loki: { url: 'http://l:3100', tenant: 't' },
+      llm: { baseUrl: 'http://ollama:11434/v1', model: 'llama3.1', apiKeySet: true },
+      grafana: { url: 'http://grafana:3000', changeTag: 'release' },
+    };
+    expect(settingsBody(document, { ...EMPTY, lokiTenant: 't', llmModel: 'llama3.1', grafanaChangeTag: ' ' })).toEqual({
+      loki: { tenant: 't' },
+      llm: { model: 'llama3.1' },
+    });
     expect(settingsBody(document, EMPTY)).toEqual({});
   });
 
   it('keeps keys of a section it does not edit, and drops an llm section holding only the read-only flag', () => {
-    const document = { tempo: { url: 'http://t:3200', future: true }, llm: { apiKeySet: true } };
-    expect(settingsBody(document, EMPTY)).toEqual({ tempo: { future: true } });
+    const document = {
+      tempo: { url: 'http://t:3200', future: true },
+      llm: { apiKeySet: true },
+      grafana: { changeTag: 'deploy', dashboardUid: 'abc' },
+    };
+    expect(settingsBody(document, EMPTY)).toEqual({ tempo: { future: true }, grafana: { dashboardUid: 'abc' } });
+    expect(settingsBody({ llm: { apiKeySet: false } }, { ...EMPTY, llmBaseUrl: 'http://vllm:8000/v1' })).toEqual({
+      llm: { baseUrl: 'http://vllm:8000/v1' },
+    });
   });
 });
 
@@ -78,6 +122,8 @@ describe('hasChanges', () => {
     const saved = { ...EMPTY, prometheusUrl: 'http://p:9090' };
     expect(hasChanges(saved, { ...saved, prometheusUrl: ' http://p:9090 ' })).toBe(false);
     expect(hasChanges(saved, { ...saved, lokiTenant: 'a' })).toBe(true);
+    expect(hasChanges(saved, { ...saved, llmModel: 'gpt-4o-mini' })).toBe(true);
+    expect(hasChanges(saved, { ...saved, grafanaChangeTag: '  ' })).toBe(false);
   });
 });
 
@@ -110,12 +156,29 @@ describe('validation', () => {
         lokiUrl: 'loki:3100',
         lokiTenant: 'x'.repeat(257),
         tempoUrl: 'tempo',
+        llmBaseUrl: 'api.openai.com/v1',
+        llmModel: 'm'.repeat(257),
+        grafanaUrl: 'grafana:3000',
+        grafanaChangeTag: 't'.repeat(129),
       })
     ).toEqual({
       lokiUrl: 'Start the URL with http:// or https://, for example http://loki:3100.',
       lokiTenant: 'Shorten the tenant to at most 256 characters.',
       tempoUrl: 'Start the URL with http:// or https://, for example http://tempo:3200.',
+      llmBaseUrl: 'Start the URL with http:// or https://, for example http://ollama:11434/v1.',
+      llmModel: 'Shorten the model name to at most 256 characters.',
+      grafanaUrl: 'Start the URL with http:// or https://, for example http://grafana:3000.',
+      grafanaChangeTag: 'Shorten the tag to at most 128 characters.',
     });
+    // At the limits, and with surrounding spaces that are trimmed before saving, the values pass.
+    expect(
+      validateSourceSettings({
+        ...EMPTY,
+        llmBaseUrl: 'https://api.openai.com/v1',
+        llmModel: ` ${'m'.repeat(256)} `,
+        grafanaChangeTag: 't'.repeat(128),
+      })
+    ).toEqual({});
     expect(validateSourceSettings(EMPTY)).toEqual({});
   });
 });
@@ -129,18 +192,33 @@ describe('fieldOfEngineMessage', () => {
     expect(fieldOfEngineMessage('body/loki/tenant must NOT have fewer than 1 characters')?.field).toBe('lokiTenant');
     expect(fieldOfEngineMessage('body/loki/url must match pattern "^https?://"')?.field).toBe('lokiUrl');
     expect(fieldOfEngineMessage('body/tempo/url must match format "uri"')?.field).toBe('tempoUrl');
+    expect(fieldOfEngineMessage('body/llm/baseUrl must match pattern "^https?://"')).toEqual({
+      field: 'llmBaseUrl',
+      message: 'The engine refused this URL: it must match pattern "^https?://".',
+    });
+    expect(fieldOfEngineMessage('body/llm/model must NOT have more than 256 characters')).toEqual({
+      field: 'llmModel',
+      message: 'The engine refused this model name: it must NOT have more than 256 characters.',
+    });
+    expect(fieldOfEngineMessage('body/grafana/url must match format "uri"')?.field).toBe('grafanaUrl');
+    expect(fieldOfEngineMessage('body/grafana/changeTag must NOT have fewer than 1 characters')).toEqual({
+      field: 'grafanaChangeTag',
+      message: 'The engine refused this tag: it must NOT have fewer than 1 characters.',
+    });
   });
 
   it('names no field for other parts of the document', () => {
     expect(fieldOfEngineMessage('body/alertmanager/url must match format "uri"')).toBeUndefined();
     expect(fieldOfEngineMessage('body/loki has unknown property "tenantId" (allowed: url, tenant)')).toBeUndefined();
     expect(fieldOfEngineMessage('body/prometheus/urls must be string')).toBeUndefined();
+    expect(fieldOfEngineMessage('body/llm/apiKey must NOT be present')).toBeUndefined();
+    expect(fieldOfEngineMessage('body/grafana has unknown property "token" (allowed: url, changeTag)')).toBeUndefined();
   });
 });
 
 describe('loadEngineSettings and saveSourceSettings', () => {
   const settings = intelOpsSettings('ds', 'IntelOps', 'http://engine:8686');
-  const values = { prometheusUrl: 'http://prometheus:9090', lokiUrl: 'http://loki:3100', lokiTenant: '', tempoUrl: '' };
+  const values = { ...EMPTY, prometheusUrl: 'http://prometheus:9090', lokiUrl: 'http://loki:3100' };
 
   it('GETs the settings and PUTs the whole document back through the datasource', async () => {
     const lookup = fakeDatasourceLookup([
@@ -166,6 +244,8 @@ describe('loadEngineSettings and saveSourceSettings', () => {
       grouping: { windowMinutes: 15, maxHops: 3 },
     });
     expect(lookup.requests[1]?.data).not.toHaveProperty('tempo');
+    // The LLM fields were emptied in `values`: the section goes, read-only flag and all.
+    expect(lookup.requests[1]?.data).not.toHaveProperty('llm');
   });
 
   it("puts the engine's 400 on the field it names, or says it in words when it names none", async () => {
@@ -181,6 +261,12 @@ describe('loadEngineSettings and saveSourceSettings', () => {
         state: 'refused',
         fieldErrors: { lokiUrl: 'The engine refused this URL: it must match format "uri".' },
       },
+    });
+    await expect(
+      saveSourceSettings(refusing('body/grafana/changeTag must NOT have more than 128 characters'), {}, values)
+    ).resolves.toMatchObject({
+      state: 'ok',
+      value: { state: 'refused', fieldErrors: { grafanaChangeTag: expect.stringContaining('refused this tag') } },
     });
     await expect(saveSourceSettings(refusing('body/grouping/maxHops must be <= 6'), {}, values)).resolves.toMatchObject(
       {

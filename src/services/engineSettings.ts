@@ -9,24 +9,39 @@ export const SETTINGS_PATH = '/api/v1/settings';
 /** The settings document as the engine sent it: every key is kept, because PUT replaces the whole document. */
 export type SettingsDocument = Record<string, unknown>;
 
-/** The upstream settings this page edits, as typed; '' means "not set". */
+/** The settings this page edits, as typed; '' means "not set". */
 export interface SourceSettingsValues {
   prometheusUrl: string;
   lokiUrl: string;
   lokiTenant: string;
   tempoUrl: string;
+  llmBaseUrl: string;
+  llmModel: string;
+  grafanaUrl: string;
+  grafanaChangeTag: string;
 }
 
 export type SourceField = keyof SourceSettingsValues;
 
-export const SOURCE_FIELDS: SourceField[] = ['prometheusUrl', 'lokiUrl', 'lokiTenant', 'tempoUrl'];
+export const SOURCE_FIELDS: SourceField[] = [
+  'prometheusUrl',
+  'lokiUrl',
+  'lokiTenant',
+  'tempoUrl',
+  'llmBaseUrl',
+  'llmModel',
+  'grafanaUrl',
+  'grafanaChangeTag',
+];
 
 export type FieldErrors = Partial<Record<SourceField, string>>;
 
-/** GET /api/v1/settings: the whole document, and the fields of it this page edits. */
+/** GET /api/v1/settings: the whole document, the fields of it this page edits, and whether the LLM has a key. */
 export interface EngineSettings {
   document: SettingsDocument;
   values: SourceSettingsValues;
+  /** llm.apiKeySet: INTELOPS_LLM_API_KEY is set in the engine's environment (read-only, never sent back). */
+  apiKeySet: boolean;
 }
 
 /** The client calls the settings need; the datasource's EngineClient has both. */
@@ -34,37 +49,66 @@ export type EngineSettingsClient = EngineReader & {
   put: (path: `/api/v1/${string}`, body: object) => Promise<unknown>;
 };
 
-/** Where each field sits in the document, as the engine names it in a 400 ("body/loki/tenant must …"). */
-const FIELD_PLACES: Record<SourceField, { section: 'prometheus' | 'loki' | 'tempo'; key: 'url' | 'tenant' }> = {
-  prometheusUrl: { section: 'prometheus', key: 'url' },
-  lokiUrl: { section: 'loki', key: 'url' },
-  lokiTenant: { section: 'loki', key: 'tenant' },
-  tempoUrl: { section: 'tempo', key: 'url' },
+type Section = 'prometheus' | 'loki' | 'tempo' | 'llm' | 'grafana';
+
+/** The document's sections this page edits, in the order the form shows them. */
+const SECTIONS: Section[] = ['prometheus', 'loki', 'tempo', 'llm', 'grafana'];
+
+/** Keys the engine adds to a section on GET and ignores on PUT. */
+const READ_ONLY_KEYS: Partial<Record<Section, string[]>> = { llm: ['apiKeySet'] };
+
+/**
+ * Where each field sits in the document, as the engine names it in a 400 ("body/llm/baseUrl must …"), and what
+ * the field is called in a message.
+ */
+const FIELD_PLACES: Record<SourceField, { section: Section; key: string; noun: string }> = {
+  prometheusUrl: { section: 'prometheus', key: 'url', noun: 'URL' },
+  lokiUrl: { section: 'loki', key: 'url', noun: 'URL' },
+  lokiTenant: { section: 'loki', key: 'tenant', noun: 'tenant' },
+  tempoUrl: { section: 'tempo', key: 'url', noun: 'URL' },
+  llmBaseUrl: { section: 'llm', key: 'baseUrl', noun: 'URL' },
+  llmModel: { section: 'llm', key: 'model', noun: 'model name' },
+  grafanaUrl: { section: 'grafana', key: 'url', noun: 'URL' },
+  grafanaChangeTag: { section: 'grafana', key: 'changeTag', noun: 'tag' },
 };
 
+type UrlField = 'prometheusUrl' | 'lokiUrl' | 'tempoUrl' | 'llmBaseUrl' | 'grafanaUrl';
+type TextField = Exclude<SourceField, UrlField>;
+
 /** Examples for the placeholders and the validation messages: the ports each project documents. */
-export const EXAMPLE_URLS: Record<Exclude<SourceField, 'lokiTenant'>, string> = {
+export const EXAMPLE_URLS: Record<UrlField, string> = {
   prometheusUrl: 'http://prometheus:9090',
   lokiUrl: 'http://loki:3100',
   tempoUrl: 'http://tempo:3200',
+  llmBaseUrl: 'http://ollama:11434/v1',
+  grafanaUrl: 'http://grafana:3000',
 };
 
-// The engine's limits (engine/src/settings/settings.ts): a URL up to 2048 characters, a tenant up to 256.
+// The engine's limits (engine/src/settings/settings.ts): a URL up to 2048 characters, the others as below.
 const MAX_URL_LENGTH = 2048;
-const MAX_TENANT_LENGTH = 256;
+const MAX_TEXT_LENGTHS: Record<TextField, number> = { lokiTenant: 256, llmModel: 256, grafanaChangeTag: 128 };
+
+function isUrlField(field: SourceField): field is UrlField {
+  return Object.hasOwn(EXAMPLE_URLS, field);
+}
+
+/** Builds the values field by field, so each one is named once. */
+function valuesFrom(value: (field: SourceField) => string): SourceSettingsValues {
+  return {
+    prometheusUrl: value('prometheusUrl'),
+    lokiUrl: value('lokiUrl'),
+    lokiTenant: value('lokiTenant'),
+    tempoUrl: value('tempoUrl'),
+    llmBaseUrl: value('llmBaseUrl'),
+    llmModel: value('llmModel'),
+    grafanaUrl: value('grafanaUrl'),
+    grafanaChangeTag: value('grafanaChangeTag'),
+  };
+}
 
 function text(section: unknown, key: string): string {
   const value = isRecord(section) ? section[key] : undefined;
   return typeof value === 'string' ? value : '';
-}
-
-function valuesOf(document: SettingsDocument): SourceSettingsValues {
-  return {
-    prometheusUrl: text(document.prometheus, 'url'),
-    lokiUrl: text(document.loki, 'url'),
-    lokiTenant: text(document.loki, 'tenant'),
-    tempoUrl: text(document.tempo, 'url'),
-  };
 }
 
 /** Reads the settings document; keys it does not know, or of a shape it does not expect, are kept as they are. */
@@ -72,16 +116,15 @@ export function parseEngineSettings(body: unknown, path: string = SETTINGS_PATH)
   if (!isRecord(body)) {
     throw invalidBody(path, 'the body is not a JSON object');
   }
-  return { document: body, values: valuesOf(body) };
+  return {
+    document: body,
+    values: valuesFrom((field) => text(body[FIELD_PLACES[field].section], FIELD_PLACES[field].key)),
+    apiKeySet: isRecord(body.llm) && body.llm.apiKeySet === true,
+  };
 }
 
 export function trimmedValues(values: SourceSettingsValues): SourceSettingsValues {
-  return {
-    prometheusUrl: values.prometheusUrl.trim(),
-    lokiUrl: values.lokiUrl.trim(),
-    lokiTenant: values.lokiTenant.trim(),
-    tempoUrl: values.tempoUrl.trim(),
-  };
+  return valuesFrom((field) => values[field].trim());
 }
 
 /** Whether saving `values` would change what the engine has; surrounding spaces do not count. */
@@ -91,9 +134,11 @@ export function hasChanges(saved: SourceSettingsValues, values: SourceSettingsVa
   return SOURCE_FIELDS.some((field) => a[field] !== b[field]);
 }
 
-/** A section with `fields` set, or left out when empty; its other keys stay. */
-function withFields(section: unknown, fields: Partial<Record<'url' | 'tenant', string>>): Record<string, unknown> {
-  const kept = isRecord(section) ? Object.entries(section).filter(([key]) => !(key in fields)) : [];
+/** A section with `fields` set, or left out when empty; its other keys stay, but not the read-only ones. */
+function withFields(section: unknown, fields: Record<string, string>, readOnly: string[]): Record<string, unknown> {
+  const kept = isRecord(section)
+    ? Object.entries(section).filter(([key]) => !(key in fields) && !readOnly.includes(key))
+    : [];
   const set = Object.entries(fields).filter(([, value]) => value !== '');
   return Object.fromEntries([...kept, ...set]);
 }
@@ -105,22 +150,21 @@ function withSection(document: SettingsDocument, key: string, section: Record<st
 }
 
 /**
- * The PUT body: the document as loaded with only the four upstream fields changed. An empty field is left out
- * ("not set"); llm.apiKeySet is read-only, so it is not sent back.
+ * The PUT body: the document as loaded with only the fields of this page changed. An empty field is left out
+ * ("not set"), and so is a section left empty; llm.apiKeySet is read-only, so it is not sent back.
  */
 export function settingsBody(document: SettingsDocument, values: SourceSettingsValues): SettingsDocument {
   const wanted = trimmedValues(values);
-  let body = withSection(document, 'prometheus', withFields(document.prometheus, { url: wanted.prometheusUrl }));
-  body = withSection(body, 'loki', withFields(document.loki, { url: wanted.lokiUrl, tenant: wanted.lokiTenant }));
-  body = withSection(body, 'tempo', withFields(document.tempo, { url: wanted.tempoUrl }));
-  if (isRecord(document.llm)) {
-    const llm = Object.fromEntries(Object.entries(document.llm).filter(([key]) => key !== 'apiKeySet'));
-    body = withSection(body, 'llm', llm);
-  }
-  return body;
+  return SECTIONS.reduce((body, section) => {
+    const fields = SOURCE_FIELDS.filter((field) => FIELD_PLACES[field].section === section).map(
+      (field) => [FIELD_PLACES[field].key, wanted[field]] as const
+    );
+    const edited = withFields(document[section], Object.fromEntries(fields), READ_ONLY_KEYS[section] ?? []);
+    return withSection(body, section, edited);
+  }, document);
 }
 
-/** What is wrong with an upstream URL, in words; undefined when it is empty or fine. */
+/** What is wrong with a URL the engine calls, in words; undefined when it is empty or fine. */
 export function urlProblem(value: string, example: string): string | undefined {
   const url = value.trim();
   if (url === '') {
@@ -144,19 +188,19 @@ export function urlProblem(value: string, example: string): string | undefined {
   return parsed.hostname === '' ? `Give the host, for example ${example}.` : undefined;
 }
 
+function fieldProblem(field: SourceField, value: string): string | undefined {
+  if (isUrlField(field)) {
+    return urlProblem(value, EXAMPLE_URLS[field]);
+  }
+  const max = MAX_TEXT_LENGTHS[field];
+  return value.trim().length > max
+    ? `Shorten the ${FIELD_PLACES[field].noun} to at most ${max} characters.`
+    : undefined;
+}
+
 /** Client-side checks before saving; the engine checks again and names the field it refuses. */
 export function validateSourceSettings(values: SourceSettingsValues): FieldErrors {
-  const problems: Array<[SourceField, string | undefined]> = [
-    ['prometheusUrl', urlProblem(values.prometheusUrl, EXAMPLE_URLS.prometheusUrl)],
-    ['lokiUrl', urlProblem(values.lokiUrl, EXAMPLE_URLS.lokiUrl)],
-    [
-      'lokiTenant',
-      values.lokiTenant.trim().length > MAX_TENANT_LENGTH
-        ? `Shorten the tenant to at most ${MAX_TENANT_LENGTH} characters.`
-        : undefined,
-    ],
-    ['tempoUrl', urlProblem(values.tempoUrl, EXAMPLE_URLS.tempoUrl)],
-  ];
+  const problems = SOURCE_FIELDS.map((field) => [field, fieldProblem(field, values[field])] as const);
   return Object.fromEntries(problems.filter(([, problem]) => problem !== undefined));
 }
 
@@ -170,11 +214,10 @@ export function hasFieldErrors(errors: FieldErrors): boolean {
  */
 export function fieldOfEngineMessage(message: string): { field: SourceField; message: string } | undefined {
   for (const field of SOURCE_FIELDS) {
-    const { section, key } = FIELD_PLACES[field];
+    const { section, key, noun } = FIELD_PLACES[field];
     const prefix = `body/${section}/${key} `;
     if (message.startsWith(prefix)) {
-      const what = key === 'url' ? 'URL' : 'tenant';
-      return { field, message: `The engine refused this ${what}: it ${message.slice(prefix.length)}.` };
+      return { field, message: `The engine refused this ${noun}: it ${message.slice(prefix.length)}.` };
     }
   }
   return undefined;
@@ -193,7 +236,7 @@ export function loadEngineSettings(lookup: DatasourceLookup): Promise<EngineRead
   return readFromEngine(lookup, async (client) => parseEngineSettings(await client.get(SETTINGS_PATH)));
 }
 
-/** PUT /api/v1/settings: `document` as loaded, with the upstream fields set to `values`. */
+/** PUT /api/v1/settings: `document` as loaded, with the fields of this page set to `values`. */
 export function saveSourceSettings(
   lookup: DatasourceLookup,
   document: SettingsDocument,

@@ -1,7 +1,9 @@
 import { isEngineRequestError } from '../datasource/engineClient';
 import { describeEngineFailure } from '../datasource/engineStatus';
 import {
+  type AnalysisStep,
   analyzeIncident,
+  fetchAnalysisSteps,
   fetchRca,
   isRcaMissing,
   postFeedback,
@@ -16,7 +18,8 @@ function canPost(client: object): client is EngineReaderWriter {
   return typeof Reflect.get(client, 'post') === 'function';
 }
 
-function withPost<T>(read: (client: EngineReaderWriter) => Promise<T>) {
+/** Runs `read` with a client that can POST; an old datasource without post says to update the plugin. */
+export function withPost<T>(read: (client: EngineReaderWriter) => Promise<T>) {
   return (client: object) => {
     if (!canPost(client)) {
       throw new Error('this IntelOps datasource cannot send POST requests: update the IntelOps plugin');
@@ -35,6 +38,11 @@ export function loadRca(lookup: DatasourceLookup, incidentId: string): Promise<E
     const rca = await fetchRca(client, incidentId);
     return isRcaMissing(rca) ? null : rca;
   });
+}
+
+/** GET …/analysis: the steps of the analysis in flight, for the progress line. */
+export function loadAnalysisSteps(lookup: DatasourceLookup, incidentId: string): Promise<EngineRead<AnalysisStep[]>> {
+  return readFromEngine(lookup, (client) => fetchAnalysisSteps(client, incidentId));
 }
 
 /** POST …/analyze, synchronously: the engine answers when perception, context and reasoning are done. */

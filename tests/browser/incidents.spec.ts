@@ -17,6 +17,7 @@ test.describe('Incidents page in Chromium', () => {
         'Duration',
         'Alerts',
         'Status',
+        'Suspected cause',
       ]);
       await expect(rows.nth(0).getByRole('cell')).toHaveText([
         'critical',
@@ -26,7 +27,17 @@ test.describe('Incidents page in Chromium', () => {
         /^4[23]m$/,
         '6',
         'Open',
+        'checkoutlatency87%',
       ]);
+      // Not analysed yet: said in muted text, not left blank.
+      await expect(rows.nth(1).getByRole('cell').nth(7)).toHaveText('Not analysed');
+      const colour = (cell: ReturnType<typeof rows.nth>) =>
+        cell
+          .locator('span')
+          .first()
+          .evaluate((el) => getComputedStyle(el).color);
+      const muted = await colour(rows.nth(1).getByTestId(testIds.incidents.cause));
+      expect(muted).not.toBe(await colour(rows.nth(0).getByTestId(testIds.incidents.cause).locator('span').first()));
       await expect(rows.nth(2).getByRole('cell').nth(6)).toHaveText('Resolving');
       await expect(rows.nth(3).getByRole('cell').nth(1)).toHaveText('DiskSpaceLow logging-node-3 below 10%');
       await expect(rows.nth(3).getByRole('cell').nth(4)).toHaveText('38m');

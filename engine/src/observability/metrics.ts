@@ -32,6 +32,8 @@ export interface ReasoningMetrics {
   hallucinationsDropped: Counter;
   /** SRE verdicts by verdict and the cause's position in the answer (1–3, or other). */
   feedback: Counter<'verdict' | 'rank'>;
+  /** Follow-up questions about incidents by outcome (ok, llm_failed, no_llm, not_analysed). */
+  questions: Counter<'outcome'>;
 }
 
 export interface EngineMetrics {
@@ -67,6 +69,12 @@ function createReasoningMetrics(registry: Registry): ReasoningMetrics {
       name: 'intelops_rca_feedback_total',
       help: 'SRE verdicts on root causes by verdict (confirm, reject) and the cause\'s rank in the answer (1-3, other)',
       labelNames: ['verdict', 'rank'] as const,
+      registers: [registry],
+    }),
+    questions: new Counter({
+      name: 'intelops_llm_questions_total',
+      help: 'Follow-up questions about incidents by outcome (ok, llm_failed, no_llm, not_analysed)',
+      labelNames: ['outcome'] as const,
       registers: [registry],
     }),
   };

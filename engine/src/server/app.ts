@@ -6,6 +6,7 @@ import type { EngineMetrics } from '../observability/metrics.ts';
 import type { AlertIntake } from '../perception/alerts/intake.ts';
 import type { TemplateLibrary } from '../perception/logs/templateLibrary.ts';
 import { analysisInputs } from '../reasoning/analyze/analysisInputs.ts';
+import { incidentQuestions } from '../reasoning/analyze/askIncident.ts';
 import { RcaService } from '../reasoning/analyze/rcaService.ts';
 import type { Cmdb } from '../context/cmdb.ts';
 import type { KnowledgeBase } from '../reasoning/knowledge/knowledgeBase.ts';
@@ -30,6 +31,8 @@ import { changeRoutes } from './routes/changes.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { queryRoutes } from './routes/query.ts';
 import { rcaRoutes } from './routes/rca.ts';
+import { askRoutes } from './routes/ask.ts';
+import { llmTestRoutes } from './routes/llmTest.ts';
 import { tagRulesRoutes } from './routes/tagRules.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -97,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   await app.register(settingsRoutes, { prefix: API_PREFIX, store: deps.store, secrets: deps.secrets, onSaved: contextChanged });
   await app.register(alertRoutes, { prefix: API_PREFIX, intake: deps.intake, store: deps.store, metrics: deps.metrics.alerts });
   await app.register(incidentRoutes, { prefix: API_PREFIX, store: deps.store, clock });
-  await app.register(cmdbRoutes, { prefix: API_PREFIX, store: deps.store, onSaved: contextChanged });
+  await app.register(cmdbRoutes, { prefix: API_PREFIX, store: deps.store, onSaved: contextChanged, cmdbFiles: deps.cmdbFiles });
   await app.register(changeRoutes, { prefix: API_PREFIX, store: deps.store, clock });
   await app.register(tagRulesRoutes, { prefix: API_PREFIX, store: deps.store });
   // Clients follow the settings: a URL saved with PUT /api/v1/settings applies to the next query.
@@ -119,5 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   // Analyses started with async: true finish before the store closes.
   app.addHook('onClose', () => rca.idle());
   await app.register(rcaRoutes, { prefix: API_PREFIX, rca });
+  await app.register(askRoutes, { prefix: API_PREFIX, ask: incidentQuestions({ ...deps, clock, metrics: deps.metrics.reasoning }) });
+  await app.register(llmTestRoutes, { prefix: API_PREFIX, store: deps.store, llm: deps.llm });
   return app;
 }

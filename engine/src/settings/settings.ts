@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { Static } from 'typebox';
 
 /** An absolute http(s) URL: `uri` checks the syntax, the pattern the scheme. */
-const HttpUrl = Type.String({
+export const HttpUrl = Type.String({
   format: 'uri',
   pattern: '^https?://',
   maxLength: 2048,

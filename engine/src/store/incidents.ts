@@ -2,6 +2,8 @@ import type { GroupingReason, IncidentStatus, IncidentSummary } from '../percept
 import { INCIDENT_STATUSES } from '../perception/alerts/incidents.ts';
 import type { Severity } from '../perception/alerts/types.ts';
 import { SEVERITIES } from '../perception/alerts/types.ts';
+import { INDICATORS } from '../reasoning/rootCause.ts';
+import type { CauseIndicator } from '../reasoning/rootCause.ts';
 import type { Queryable } from './store.ts';
 
 /** An incident summary as a row for jsonb_to_recordset (see INCIDENT_RECORD_COLUMNS). */
@@ -48,8 +50,18 @@ export interface IncidentFilter {
   limit: number;
 }
 
+/** The strongest cause of an incident's latest analysis, for lists. */
+export interface TopCause {
+  service: string;
+  indicator: CauseIndicator;
+  confidence: number;
+  method: 'graph' | 'llm';
+}
+
 export interface IncidentRecord extends Omit<IncidentSummary, 'quietSince'> {
   updatedAt: Date;
+  /** From the latest analysis; null until the incident is analysed. */
+  topCause: TopCause | null;
 }
 
 interface IncidentRow {
@@ -65,13 +77,17 @@ interface IncidentRow {
   alert_count: number;
   flaps: number;
   updated_at: Date;
+  top_cause: unknown;
+  rca_method: string | null;
 }
 
 /** Incidents matching the filter, newest first; `quietBefore` decides which resolving ones already count as resolved. */
 export async function queryIncidents(db: Queryable, filter: IncidentFilter, quietBefore: Date): Promise<IncidentRecord[]> {
   const { rows } = await db.query<IncidentRow>(
-    `select id, title, severity, ${STATUS_NOW} as status, services, starts_at, ends_at, context_tags || tags as tags, grouping_reasons, alert_count, flaps, updated_at
+    `select id, title, severity, ${STATUS_NOW} as status, services, starts_at, ends_at, context_tags || tags as tags, grouping_reasons, alert_count, flaps, updated_at,
+            rca.result->'causes'->0 as top_cause, rca.result->>'method' as rca_method
        from incidents
+       left join incident_rca rca on rca.incident_id = incidents.id
       where ($2::timestamptz is null or ends_at is null or ends_at >= $2::timestamptz)
         and ($3::timestamptz is null or starts_at <= $3::timestamptz)
         and ($4::text[] is null or ${STATUS_NOW} = any($4::text[]))
@@ -104,7 +120,20 @@ export async function queryIncidents(db: Queryable, filter: IncidentFilter, quie
     alertCount: row.alert_count,
     flaps: row.flaps,
     updatedAt: row.updated_at,
+    topCause: topCause(row.top_cause, row.rca_method),
   }));
+}
+
+/** The first cause of a stored analysis; null when there is none or it is not shaped as the API returns it. */
+function topCause(cause: unknown, method: string | null): TopCause | null {
+  if (typeof cause !== 'object' || cause === null || (method !== 'graph' && method !== 'llm')) {
+    return null;
+  }
+  const { service, indicator, confidence } = Object(cause);
+  const known = INDICATORS.find((candidate) => candidate === indicator);
+  return typeof service === 'string' && known !== undefined && typeof confidence === 'number'
+    ? { service, indicator: known, confidence, method }
+    : null;
 }
 
 /** Incidents per status as of now (for the metrics). */

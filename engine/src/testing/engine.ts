@@ -20,6 +20,8 @@ export interface StartEngineOptions {
   llmApiKey?: string;
   /** An LLM endpoint, e.g. testing/openaiServer.ts. */
   llm?: LlmConfig;
+  /** A folder of CMDB YAML files (INTELOPS_CMDB_DIR). */
+  cmdbDir?: string;
   webhookToken?: string;
   grafanaHmacSecret?: string;
   /** The engine's clock and intake tuning. */
@@ -69,6 +71,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Run
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
     llmApiKey: options.llmApiKey ?? options.llm?.apiKey,
     llm: options.llm,
+    cmdbDir: options.cmdbDir,
     webhookToken: options.webhookToken,
     grafanaHmacSecret: options.grafanaHmacSecret,
   };

@@ -5,7 +5,7 @@ import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Icon, Spinner, Stack, Text, useStyles2 } from '@grafana/ui';
 import { ROUTES } from '../../constants';
 import type { Incident } from '../../datasource/incidents';
-import type { RcaResult, Verdict } from '../../datasource/rootCauses';
+import type { AnalysisStep, RcaResult, Verdict } from '../../datasource/rootCauses';
 import { DEFAULT_UPSTREAM_UIDS, type Upstream } from '../../datasource/upstreams';
 import type { Change } from '../../services/changes';
 import type { EvidenceItem } from '../../services/evidence';
@@ -82,7 +82,15 @@ function Body(props: Props) {
         </div>
       );
     case 'data':
-      return <Analysis {...props} rca={view.rca} analyzing={view.analyzing} analyzeError={view.analyzeError} />;
+      return (
+        <Analysis
+          {...props}
+          rca={view.rca}
+          analyzing={view.analyzing}
+          analyzeError={view.analyzeError}
+          steps={view.steps}
+        />
+      );
   }
 }
 
@@ -91,6 +99,7 @@ function Analysis({
   rca,
   analyzing,
   analyzeError,
+  steps,
   evidence,
   uids,
   changes,
@@ -99,7 +108,7 @@ function Analysis({
   onAnalyze,
   sendVerdict,
   evidenceHeadingId,
-}: Props & { rca: RcaResult | null; analyzing: boolean; analyzeError?: string }) {
+}: Props & { rca: RcaResult | null; analyzing: boolean; analyzeError?: string; steps?: AnalysisStep[] }) {
   const styles = useStyles2(getStyles);
   const cards = useMemo(
     () => (rca ? cardsFromRca(rca, evidence, uids ?? DEFAULT_UPSTREAM_UIDS) : []),
@@ -125,12 +134,7 @@ function Analysis({
           {analyzing ? 'Analyzing…' : rca ? 'Analyze again' : 'Analyze'}
         </Button>
       </div>
-      {analyzing && (
-        <div className={styles.progress} data-testid={testIds.rootCauses.analyzing} role="status">
-          <Spinner inline /> Analyzing: reading evidence (perception), the services around it (context), then ranking
-          causes (reasoning)…
-        </div>
-      )}
+      {analyzing && <AnalysisProgress steps={steps} />}
       {analyzeError && (
         <div data-testid={testIds.rootCauses.analyzeError}>
           <Alert severity="error" title="Could not analyse the incident">
@@ -222,6 +226,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gap: theme.spacing(1),
   }),
   progress: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), color: theme.colors.text.secondary }),
+  steps: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(2), listStyle: 'none', margin: 0, padding: 0 }),
+  pending: css({ color: theme.colors.text.disabled }),
+  visuallyHidden: css({ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }),
   cards: css({
     listStyle: 'none',
     margin: 0,
@@ -241,3 +248,39 @@ const getStyles = (theme: GrafanaTheme2) => ({
     borderRadius: theme.shape.radius.default,
   }),
 });
+
+/** What each step of an analysis does, in the words the progress line uses. */
+const STEP_LABELS: Record<string, string> = {
+  context: 'services and changes around it',
+  perception: 'evidence from logs, metrics and traces',
+  reasoning: 'ranking the causes',
+  llm: 'asking the LLM',
+};
+
+const STEP_ICONS = { done: 'check', running: 'fa fa-spinner', pending: 'circle' } as const;
+
+/** The analysis in flight: its steps as the engine reports them, or one line until the first report. */
+function AnalysisProgress({ steps }: { steps?: AnalysisStep[] }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <div className={styles.progress} data-testid={testIds.rootCauses.analyzing} role="status">
+      {steps === undefined || steps.length === 0 ? (
+        <>
+          <Spinner inline /> Analyzing: perception, context, then reasoning…
+        </>
+      ) : (
+        <>
+          <span>Analyzing:</span>
+          <ol className={styles.steps} aria-label="Analysis steps">
+            {steps.map((step) => (
+              <li key={step.name} data-state={step.state} className={step.state === 'pending' ? styles.pending : undefined}>
+                <Icon name={STEP_ICONS[step.state]} size="sm" /> {STEP_LABELS[step.name] ?? step.name}
+                <span className={styles.visuallyHidden}> ({step.state})</span>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </div>
+  );
+}

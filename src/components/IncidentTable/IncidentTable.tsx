@@ -3,14 +3,14 @@ import { Link, useNavigate } from 'react-router-dom';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Tooltip, useStyles2 } from '@grafana/ui';
-import type { Incident } from '../../datasource/incidents';
+import { indicatorText, type Incident, type TopCause } from '../../datasource/incidents';
 import { incidentDurationMs } from '../../datasource/incidentSummary';
 import { incidentUrl } from '../../utils/utils.routing';
 import { SeverityBadge, StatusBadge } from '../IncidentBadges/IncidentBadges';
 import { tableStyles } from '../tableStyles';
 import { TableHead } from '../TableHead/TableHead';
 import { testIds } from '../testIds';
-import { formatDuration, formatTime, formatTimeAgo } from './formatting';
+import { formatConfidence, formatDuration, formatTime, formatTimeAgo } from './formatting';
 
 interface Props {
   incidents: Incident[];
@@ -38,6 +38,7 @@ export function IncidentTable({ incidents, now, timeZone }: Props) {
             { label: 'Duration' },
             { label: 'Alerts', className: styles.number },
             { label: 'Status' },
+            { label: 'Suspected cause' },
           ]}
         />
         <tbody>
@@ -73,12 +74,33 @@ export function IncidentTable({ incidents, now, timeZone }: Props) {
                 <td>
                   <StatusBadge status={incident.status} />
                 </td>
+                <td data-testid={testIds.incidents.cause}>
+                  <SuspectedCause cause={incident.topCause} />
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The analysis' strongest cause: service, what about it, and how sure the engine is. */
+function SuspectedCause({ cause }: { cause: TopCause | null }) {
+  const styles = useStyles2(getStyles);
+  if (cause === null) {
+    return <span className={styles.muted}>Not analysed</span>;
+  }
+  const by = cause.method === 'llm' ? 'the LLM' : 'the dependency graph ranking';
+  return (
+    <span className={styles.cause}>
+      <span className={styles.causeService}>{cause.service}</span>
+      <span className={styles.muted}>{indicatorText(cause.indicator)}</span>
+      <Tooltip content={`Confidence of ${by}`}>
+        <span className={styles.confidence}>{formatConfidence(cause.confidence)}</span>
+      </Tooltip>
+    </span>
   );
 }
 
@@ -126,6 +148,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   nowrap: css({ whiteSpace: 'nowrap' }),
+  cause: css({ display: 'inline-flex', flexWrap: 'wrap', gap: theme.spacing(0.75), alignItems: 'baseline' }),
+  causeService: css({ fontWeight: theme.typography.fontWeightMedium }),
+  confidence: css({ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }),
   // Doubled class: wins over the table's left alignment.
   number: css({ '&&': { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } }),
 });

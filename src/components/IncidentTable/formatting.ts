@@ -15,3 +15,8 @@ export function formatDuration(ms: number): string {
   const text = intervalToAbbreviatedDurationString({ start: new Date(0), end: new Date(Math.max(0, ms)) }, false);
   return text === '' ? '0s' : text;
 }
+
+/** "87%": a confidence in [0, 1] as a whole percentage. */
+export function formatConfidence(confidence: number): string {
+  return `${Math.round(Math.min(1, Math.max(0, confidence)) * 100)}%`;
+}

@@ -154,7 +154,8 @@ function Feedback({
   );
 }
 
-function Evidence({ chip }: { chip: EvidenceChip }) {
+/** One evidence chip (kind dot, summary, a link to Explore), an item of a list of chips. */
+export function Evidence({ chip }: { chip: EvidenceChip }) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const colour = kindColour(theme, EVIDENCE_COLOURS, chip.kind, theme.colors.border.strong);

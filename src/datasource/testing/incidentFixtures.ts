@@ -128,6 +128,8 @@ export function checkoutIncidentJson(now: number) {
     alertCount: alerts.length,
     flaps: 0,
     updatedAt: at(now, 35),
+    // The first cause of checkoutRcaJson (reasoningFixtures.ts): the LLM's analysis.
+    topCause: { service: 'checkout', indicator: 'latency', confidence: 0.87, method: 'llm' },
   };
 }
 
@@ -174,6 +176,8 @@ function simpleIncident(
     alertCount: spec.alertCount,
     flaps: 0,
     updatedAt: at(now, spec.endedMinutesAgo ?? spec.startedMinutesAgo),
+    // Not analysed yet: GET …/rca answers 404 for these.
+    topCause: null,
   };
 }
 

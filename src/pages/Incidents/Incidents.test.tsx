@@ -53,13 +53,18 @@ describe('Incidents page', () => {
       'href',
       '/a/intelops-aiops-app/incidents/inc-7f3a9c'
     );
-    expect(['checkout', 'payments', 'cart'].every((s) => first.queryByText(s))).toBe(true);
+    const services = within(first.getAllByRole('cell')[2]);
+    expect(['checkout', 'payments', 'cart'].every((s) => services.queryByText(s))).toBe(true);
     expect(first.getByText('42m')).toBeInTheDocument();
     expect(first.getByText('6')).toBeInTheDocument();
     expect(first.getByText('Open')).toBeInTheDocument();
     expect(within(rows[2]).getByText('Resolving')).toBeInTheDocument();
     expect(within(rows[3]).getByText('Resolved')).toBeInTheDocument();
     expect(within(rows[3]).getByText('38m')).toBeInTheDocument();
+    // The top suspected cause of the latest analysis with its confidence; the others are not analysed yet.
+    expect(screen.getByRole('columnheader', { name: 'Suspected cause' })).toBeInTheDocument();
+    expect(first.getByTestId(testIds.incidents.cause)).toHaveTextContent(/^checkout\s*latency\s*87%$/);
+    expect(within(rows[1]).getByTestId(testIds.incidents.cause)).toHaveTextContent(/^Not analysed$/);
     // Four services: three shown, the rest counted.
     expect(within(rows[4]).getByText('+1 more')).toBeInTheDocument();
     expect(screen.getByTestId(testIds.incidents.summary)).toHaveTextContent('5 incidents (3 ongoing) from 16 alerts');

@@ -11,6 +11,7 @@ import {
 } from '../../datasource/testing/perceptionFixtures';
 import { changesJson, checkoutRcaJson, feedbackJson } from '../../datasource/testing/reasoningFixtures';
 import type { DatasourceLookup } from '../../services/engineConnection';
+import type { FakeReply } from '../../datasource/testing/fakeEngineFetch';
 import { fakeDatasourceLookup, intelOpsSettings } from '../../services/testing/fakeDatasources';
 import Investigation from './Investigation';
 
@@ -182,7 +183,7 @@ describe('Investigation page evidence', () => {
 
 describe('Investigation page root causes', () => {
   // The engine as its routes answer: GET …/rca 404 until analysed, POST …/analyze ranks, changes around it.
-  const reasoningEngine = (analysed: boolean) =>
+  const reasoningEngine = (analysed: boolean, askReply: FakeReply = { status: 404, data: { message: 'no ask' } }) =>
     fakeDatasourceLookup([
       {
         settings: intelOpsSettings('ds', 'IntelOps', 'http://engine:8686'),
@@ -209,6 +210,8 @@ describe('Investigation page root causes', () => {
                   };
             case 'POST /api/v1/incidents/inc-7f3a9c/analyze':
               return { status: 200, data: checkoutRcaJson(NOW) };
+            case 'POST /api/v1/incidents/inc-7f3a9c/ask':
+              return askReply;
             case 'POST /api/v1/incidents/inc-7f3a9c/feedback':
               return { status: 200, data: feedbackJson(NOW, 'payments', 'reject') };
             default:
@@ -271,5 +274,53 @@ describe('Investigation page root causes', () => {
         { service: 'payments', verdict: 'reject' },
       ],
     ]);
+  });
+
+  it('answers a question about the incident under the root causes, with its evidence chips', async () => {
+    const lookup = reasoningEngine(true, {
+      status: 200,
+      data: {
+        answer: 'checkout p99 rose first; the gateway flag came 3 minutes before.',
+        evidence: ['ev_met_3f2a9b1c0d4e'],
+        toolCalls: ['query_metrics'],
+        model: 'gpt-4o-mini',
+        usage: { promptTokens: 900, completionTokens: 40 },
+        hallucinationsDropped: 0,
+      },
+    });
+    renderAt(lookup, 'inc-7f3a9c');
+    const box = await screen.findByTestId(testIds.incidentQuestion.section);
+    expect(within(box).getByRole('heading', { name: 'Ask about this incident' })).toBeInTheDocument();
+    await userEvent.type(within(box).getByTestId(testIds.incidentQuestion.input), 'What happened first?');
+    await userEvent.click(within(box).getByTestId(testIds.incidentQuestion.ask));
+    const turn = await within(box).findByTestId(testIds.incidentQuestion.turn);
+    expect(turn).toHaveTextContent('checkout p99 rose first; the gateway flag came 3 minutes before.');
+    expect(await within(turn).findByText('checkout p99 latency rose from 0.45 s to 2.3 s')).toBeInTheDocument();
+    expect(within(turn).getByTestId(testIds.incidentQuestion.tools)).toHaveTextContent('Tools used: query_metrics');
+    expect(lookup.requests.filter((r) => r.method === 'POST').map((r) => [r.url, r.data])).toEqual([
+      [
+        '/api/datasources/proxy/uid/ds/engine/api/v1/incidents/inc-7f3a9c/ask',
+        { question: 'What happened first?', history: [] },
+      ],
+    ]);
+  });
+
+  it('says how to configure an LLM when the engine has none', async () => {
+    renderAt(
+      reasoningEngine(true, {
+        status: 409,
+        data: {
+          statusCode: 409,
+          error: 'Conflict',
+          message: 'Questions need an LLM. No LLM is configured: set its base URL and model in the settings',
+        },
+      }),
+      'inc-7f3a9c'
+    );
+    const box = await screen.findByTestId(testIds.incidentQuestion.section);
+    await userEvent.type(within(box).getByTestId(testIds.incidentQuestion.input), 'Why?{Enter}');
+    const info = await within(box).findByTestId(testIds.incidentQuestion.problem);
+    expect(info).toHaveAttribute('data-state', 'no-llm');
+    expect(info).toHaveTextContent('Set the LLM base URL and model on the IntelOps Settings page');
   });
 });

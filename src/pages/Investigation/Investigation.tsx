@@ -8,12 +8,14 @@ import { IncidentAlerts } from '../../components/IncidentAlerts/IncidentAlerts';
 import { EVIDENCE_HEADING_ID, IncidentEvidence } from '../../components/IncidentEvidence/IncidentEvidence';
 import { IncidentRootCauses } from '../../components/IncidentRootCauses/IncidentRootCauses';
 import { IncidentHeader } from '../../components/IncidentHeader/IncidentHeader';
+import { IncidentQuestion } from '../../components/IncidentQuestion/IncidentQuestion';
 import { PageEmptyState } from '../../components/PageEmptyState/PageEmptyState';
 import { testIds } from '../../components/testIds';
 import { ROUTES } from '../../constants';
 import type { DatasourceLookup } from '../../services/engineConnection';
 import { prefixRoute } from '../../utils/utils.routing';
 import type { Incident } from '../../datasource/incidents';
+import { askIncidentQuestion, type QuestionTurn } from '../../services/incidentQuestion';
 import { currentUserLogin } from '../../services/rcaFeedback';
 import { giveFeedback } from '../../services/rootCauseAnalysis';
 import { type EvidenceView, useEvidence } from './useEvidence';
@@ -121,20 +123,27 @@ function RootCausesSection({
       giveFeedback(lookup, incident.id, { service, verdict, by: currentUserLogin() }),
     [lookup, incident.id]
   );
+  const ask = useCallback(
+    (question: string, history: QuestionTurn[]) => askIncidentQuestion(lookup, incident.id, question, history),
+    [lookup, incident.id]
+  );
   return (
-    <IncidentRootCauses
-      incident={incident}
-      view={view}
-      evidence={read?.evidence.evidence ?? NO_EVIDENCE}
-      uids={read?.uids}
-      changes={changes}
-      changesProblem={problem}
-      timeZone={timeZone}
-      onAnalyze={analyze}
-      onReload={reload}
-      sendVerdict={sendVerdict}
-      evidenceHeadingId={EVIDENCE_HEADING_ID}
-    />
+    <>
+      <IncidentRootCauses
+        incident={incident}
+        view={view}
+        evidence={read?.evidence.evidence ?? NO_EVIDENCE}
+        uids={read?.uids}
+        changes={changes}
+        changesProblem={problem}
+        timeZone={timeZone}
+        onAnalyze={analyze}
+        onReload={reload}
+        sendVerdict={sendVerdict}
+        evidenceHeadingId={EVIDENCE_HEADING_ID}
+      />
+      <IncidentQuestion ask={ask} evidence={read?.evidence.evidence ?? NO_EVIDENCE} uids={read?.uids} />
+    </>
   );
 }
 

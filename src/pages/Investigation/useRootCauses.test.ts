@@ -28,7 +28,14 @@ describe('rootCausesReducer', () => {
 
   it('shows the analysis in flight, then its answer; a failure keeps the previous one and says why', () => {
     const analyzing = rootCausesReducer(none, { type: 'analyze' });
-    expect(analyzing).toEqual({ ...none, analyzing: true, analyzeError: undefined });
+    expect(analyzing).toEqual({ ...none, analyzing: true, analyzeError: undefined, steps: undefined });
+    const steps = [
+      { name: 'context', state: 'done' as const },
+      { name: 'perception', state: 'running' as const },
+    ];
+    expect(rootCausesReducer(analyzing, { type: 'progress', steps })).toEqual({ ...analyzing, steps });
+    // A late report, after the analysis ended, changes nothing.
+    expect(rootCausesReducer(none, { type: 'progress', steps })).toBe(none);
     expect(rootCausesReducer(analyzing, { type: 'analyzed', result: { state: 'ok', value: rca, datasource } })).toEqual(
       {
         phase: 'data',

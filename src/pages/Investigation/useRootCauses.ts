@@ -1,23 +1,27 @@
 import { useCallback, useEffect, useReducer, useState } from 'react';
 import type { Incident } from '../../datasource/incidents';
-import type { RcaResult } from '../../datasource/rootCauses';
+import type { AnalysisStep, RcaResult } from '../../datasource/rootCauses';
 import { type Change, loadChanges } from '../../services/changes';
 import type { DatasourceLookup, EngineDatasource } from '../../services/engineConnection';
 import type { EngineRead } from '../../services/incidents';
 import { changesWindow } from '../../services/incidentTimeline';
-import { loadRca, runAnalysis } from '../../services/rootCauseAnalysis';
+import { loadAnalysisSteps, loadRca, runAnalysis } from '../../services/rootCauseAnalysis';
+
+// How often the steps of an analysis in flight are read: often enough to see each step finish.
+const PROGRESS_POLL_MS = 700;
 
 /** The root cause section: the last analysis (null before the first), with an analysis in flight on top. */
 export type RootCausesView =
   | { phase: 'loading' }
   | { phase: 'no-datasource' }
   | { phase: 'error'; message: string; datasource?: EngineDatasource }
-  | { phase: 'data'; rca: RcaResult | null; analyzing: boolean; analyzeError?: string };
+  | { phase: 'data'; rca: RcaResult | null; analyzing: boolean; analyzeError?: string; steps?: AnalysisStep[] };
 
 export type RootCausesEvent =
   | { type: 'load' }
   | { type: 'loaded'; result: EngineRead<RcaResult | null> }
   | { type: 'analyze' }
+  | { type: 'progress'; steps: AnalysisStep[] }
   | { type: 'analyzed'; result: EngineRead<RcaResult> };
 
 export const ROOT_CAUSES_LOADING: RootCausesView = { phase: 'loading' };
@@ -41,7 +45,10 @@ export function rootCausesReducer(view: RootCausesView, event: RootCausesEvent):
     case 'loaded':
       return fromRead(event.result);
     case 'analyze':
-      return view.phase === 'data' ? { ...view, analyzing: true, analyzeError: undefined } : view;
+      return view.phase === 'data' ? { ...view, analyzing: true, analyzeError: undefined, steps: undefined } : view;
+    case 'progress':
+      // A report that arrives after the analysis finished describes nothing on screen any more.
+      return view.phase === 'data' && view.analyzing && event.steps.length > 0 ? { ...view, steps: event.steps } : view;
     case 'analyzed':
       if (view.phase !== 'data') {
         return view;
@@ -72,7 +79,18 @@ export function useRootCauses(lookup: DatasourceLookup, incidentId: string, onAn
 
   const analyze = useCallback(() => {
     dispatch({ type: 'analyze' });
+    let running = true;
+    const poll = () =>
+      loadAnalysisSteps(lookup, incidentId).then((result) => {
+        if (running && result.state === 'ok') {
+          dispatch({ type: 'progress', steps: result.value });
+        }
+      });
+    const timer = setInterval(poll, PROGRESS_POLL_MS);
+    poll();
     runAnalysis(lookup, incidentId).then((result) => {
+      running = false;
+      clearInterval(timer);
       dispatch({ type: 'analyzed', result });
       if (result.state === 'ok') {
         onAnalyzed?.();

@@ -17,6 +17,9 @@ function engine(refuse?: string) {
         if (request.url.endsWith('/api/v1/status')) {
           return { status: 200, data: ENGINE_STATUS };
         }
+        if (request.url.endsWith('/api/v1/llm/test')) {
+          return { status: 200, data: { ok: true, model: request.data.model, latencyMs: 412, reply: 'OK' } };
+        }
         if (request.method === 'PUT') {
           return refuse
             ? { status: 400, data: { statusCode: 400, error: 'Bad Request', message: refuse } }
@@ -29,7 +32,27 @@ function engine(refuse?: string) {
 }
 
 describe('Settings page', () => {
-  it('loads the upstream URLs from the engine and saves a change, keeping the other settings', async () => {
+  it('tests the LLM with the model as typed, before saving, and clears the result when it is edited', async () => {
+    const lookup = engine();
+    render(<Settings lookup={lookup} />);
+    const model = await screen.findByTestId(testIds.sourceSettings.llmModel);
+    await userEvent.clear(model);
+    await userEvent.type(model, 'qwen2.5:14b');
+    await userEvent.click(screen.getByTestId(testIds.sourceSettings.llmTest));
+
+    const result = screen.getByTestId(testIds.sourceSettings.llmTestResult);
+    await waitFor(() => expect(result).toHaveTextContent('The LLM answered in 412 ms'));
+    expect(result).toHaveTextContent('Model qwen2.5:14b replied “OK”.');
+    const post = lookup.requests.find((request) => request.method === 'POST');
+    expect(post?.url).toBe('/api/datasources/proxy/uid/ds/engine/api/v1/llm/test');
+    expect(post?.data).toEqual({ baseUrl: 'http://ollama:11434/v1', model: 'qwen2.5:14b' });
+    expect(lookup.requests.some((request) => request.method === 'PUT')).toBe(false);
+
+    await userEvent.type(model, '-instruct');
+    expect(result).toBeEmptyDOMElement();
+  });
+
+  it('loads the settings from the engine and saves a change, keeping the other settings', async () => {
     const lookup = engine();
     render(<Settings lookup={lookup} />);
     expect(screen.getByTestId(testIds.sourceSettings.loading)).toBeInTheDocument();
@@ -39,6 +62,11 @@ describe('Settings page', () => {
     expect(screen.getByTestId(testIds.sourceSettings.prometheusUrl)).toHaveValue('http://prometheus:9090');
     await userEvent.type(loki, 'http://loki:3100');
     await userEvent.type(screen.getByTestId(testIds.sourceSettings.lokiTenant), 'team-a');
+    const model = screen.getByTestId(testIds.sourceSettings.llmModel);
+    await userEvent.clear(model);
+    await userEvent.type(model, 'qwen2.5:14b');
+    await userEvent.type(screen.getByTestId(testIds.sourceSettings.grafanaUrl), 'http://grafana:3000');
+    await userEvent.type(screen.getByTestId(testIds.sourceSettings.grafanaChangeTag), 'release');
     await userEvent.click(screen.getByTestId(testIds.sourceSettings.save));
 
     expect(await screen.findByText('Saved in the engine')).toBeInTheDocument();
@@ -47,9 +75,25 @@ describe('Settings page', () => {
     const { llm, ...rest } = engineSettingsJson();
     expect(put?.data).toEqual({
       ...rest,
-      llm: { baseUrl: llm.baseUrl, model: llm.model },
+      llm: { baseUrl: llm.baseUrl, model: 'qwen2.5:14b' },
       loki: { url: 'http://loki:3100', tenant: 'team-a' },
+      grafana: { url: 'http://grafana:3000', changeTag: 'release' },
     });
+    expect(screen.getByTestId(testIds.sourceSettings.llmApiKey)).toHaveTextContent('API key: not set.');
+  });
+
+  it('saves an emptied LLM endpoint by leaving the section out', async () => {
+    const lookup = engine();
+    render(<Settings lookup={lookup} />);
+    await userEvent.clear(await screen.findByTestId(testIds.sourceSettings.llmBaseUrl));
+    await userEvent.clear(screen.getByTestId(testIds.sourceSettings.llmModel));
+    await userEvent.click(screen.getByTestId(testIds.sourceSettings.save));
+
+    expect(await screen.findByText('Saved in the engine')).toBeInTheDocument();
+    const put = lookup.requests.find((request) => request.method === 'PUT');
+    expect(put?.data).not.toHaveProperty('llm');
+    expect(put?.data).toHaveProperty('grouping');
+    expect(screen.getByTestId(testIds.sourceSettings.llmBaseUrl)).toHaveValue('');
   });
 
   it('stops a bad URL before sending it, and shows why on the field', async () => {
@@ -64,6 +108,19 @@ describe('Settings page', () => {
       /Start the URL with http:\/\/ or https:\/\/, for example http:\/\/tempo:3200\./
     );
     expect(lookup.requests.some((request) => request.method === 'PUT')).toBe(false);
+  });
+
+  it("puts the engine's 400 on the LLM base URL it names", async () => {
+    render(<Settings lookup={engine('body/llm/baseUrl must match format "uri"')} />);
+    const baseUrl = await screen.findByTestId(testIds.sourceSettings.llmBaseUrl);
+    await userEvent.type(baseUrl, '/{{');
+    await userEvent.click(screen.getByTestId(testIds.sourceSettings.save));
+
+    await waitFor(() =>
+      expect(baseUrl).toHaveAccessibleDescription(/The engine refused this URL: it must match format "uri"\./)
+    );
+    expect(baseUrl).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByTestId(testIds.sourceSettings.tempoUrl)).not.toHaveAttribute('aria-invalid', 'true');
   });
 
   it("puts the engine's 400 on the field it names", async () => {

@@ -49,6 +49,22 @@ describe('sourceSettingsReducer', () => {
     expect(sourceSettingsReducer(good, { type: 'edit', field: 'lokiUrl', value: 'x' })).toBe(good);
   });
 
+  it('checks the LLM and annotation fields on submit too, and trims them', () => {
+    const bad = sourceSettingsReducer(
+      sourceSettingsReducer(shown, { type: 'edit', field: 'grafanaUrl', value: 'grafana:3000' }),
+      { type: 'submit' }
+    );
+    expect(bad).toMatchObject({
+      save: { state: 'idle' },
+      fieldErrors: { grafanaUrl: 'Start the URL with http:// or https://, for example http://grafana:3000.' },
+    });
+    const good = sourceSettingsReducer(
+      sourceSettingsReducer(shown, { type: 'edit', field: 'llmModel', value: ' gpt-4o-mini ' }),
+      { type: 'submit' }
+    );
+    expect(good).toMatchObject({ save: { state: 'saving' }, values: { llmModel: 'gpt-4o-mini' } });
+  });
+
   it('an edit clears its own field error and the message about the last save', () => {
     const bad = sourceSettingsReducer(
       sourceSettingsReducer(edited('lokiUrl', 'loki'), { type: 'edit', field: 'tempoUrl', value: 'tempo' }),

@@ -1,6 +1,7 @@
 /**
- * GET /api/v1/settings as the engine answers it: Prometheus and Tempo set, no Loki URL yet, and keys of every
- * other kind the Settings page must send back unchanged when it PUTs the whole document.
+ * GET /api/v1/settings as the engine answers it: Prometheus and Tempo set, no Loki URL yet, a local LLM without an
+ * API key, no Grafana annotations yet, and keys of every other kind the Settings page must send back unchanged when
+ * it PUTs the whole document.
  */
 export function engineSettingsJson() {
   return {

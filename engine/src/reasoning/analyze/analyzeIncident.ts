@@ -60,6 +60,10 @@ export interface AnalysisInputs {
   llmUnavailable?: string | undefined;
 }
 
+/** The stages of an analysis, in order, as progress reports name them. */
+export const ANALYSIS_STEPS = ['context', 'perception', 'reasoning', 'llm'] as const;
+export type AnalysisStep = (typeof ANALYSIS_STEPS)[number];
+
 export interface Analysis {
   result: RcaResult;
   collected: CollectedEvidence;
@@ -77,7 +81,8 @@ export async function analyzeIncident(
   incident: IncidentRecord,
   inputs: AnalysisInputs,
   now: Date,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  onStep: (step: AnalysisStep) => void = () => undefined
 ): Promise<Analysis> {
   const started = performance.now();
   const { cmdb } = inputs;
@@ -100,6 +105,7 @@ export async function analyzeIncident(
     ...candidate,
     change: { ...candidate.change, service: canonicalServiceName(candidate.change.service, cmdb) },
   }));
+  onStep('context');
   const collected = await collectEvidence(
     { id: incident.id, services, startsAt: incident.startsAt, endsAt: incident.endsAt },
     inputs.perception,
@@ -107,6 +113,7 @@ export async function analyzeIncident(
     signal
   );
   const { evidence } = collected;
+  onStep('perception');
   const stepSeconds = incidentStepSeconds(windows.incident);
   const metrics = inputs.perception.sources.prometheus;
   // Without per-edge latency the ranking still stands on the services' own series; the source's state says why.
@@ -148,6 +155,7 @@ export async function analyzeIncident(
     tags,
     payload,
   });
+  onStep('reasoning');
   if (inputs.llm === undefined) {
     return finish({
       causes,
@@ -177,6 +185,7 @@ export async function analyzeIncident(
     },
     { signal, tools }
   );
+  onStep('llm');
   if (!outcome.ok) {
     return finish({
       causes,
@@ -231,7 +240,8 @@ function withAlternatives(causes: RootCause[], ranking: readonly RankedCause[]):
   return [...causes, ...more];
 }
 
-function serviceContext(cmdb: Cmdb | undefined, services: readonly string[]): Record<string, ServiceContext> {
+/** What the CMDB says about the given services, as the LLM reads it. */
+export function serviceContext(cmdb: Cmdb | undefined, services: readonly string[]): Record<string, ServiceContext> {
   const wanted = new Set(services);
   const context: Record<string, ServiceContext> = {};
   for (const { name, owner, team, tier, capability, customerFacing, dependsOn } of cmdb?.services ?? []) {

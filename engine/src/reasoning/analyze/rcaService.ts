@@ -11,7 +11,15 @@ import { addResolvedIncident } from '../knowledge/resolvedIncidents.ts';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.ts';
 import type { RcaResult, SemanticPayload } from '../rootCause.ts';
 import { analyzeIncident } from './analyzeIncident.ts';
-import type { AnalysisInputs } from './analyzeIncident.ts';
+import type { AnalysisInputs, AnalysisStep } from './analyzeIncident.ts';
+
+/** An analysis in flight: when it began and the steps finished so far, for progress displays. */
+export interface AnalysisProgress {
+  startedAt: Date;
+  /** Whether an LLM step will follow the deterministic ranking. */
+  withLlm: boolean;
+  finished: Array<{ step: AnalysisStep; at: Date }>;
+}
 
 export interface RcaServiceOptions {
   store: Store;
@@ -34,6 +42,7 @@ export interface FeedbackInput {
 /** Runs analyses (one at a time per incident), keeps their results and takes what SREs say of them. */
 export class RcaService {
   private readonly running = new Map<string, Promise<RcaResult>>();
+  private readonly progressOf = new Map<string, AnalysisProgress>();
   private readonly options: RcaServiceOptions;
 
   constructor(options: RcaServiceOptions) {
@@ -49,13 +58,21 @@ export class RcaService {
     return this.running.has(id);
   }
 
+  /** The analysis of the incident in flight, or undefined when none runs. */
+  progress(id: string): AnalysisProgress | undefined {
+    return this.progressOf.get(id);
+  }
+
   /** Analyses the incident now; a second request while one runs waits for the same analysis. */
   analyze(incident: IncidentRecord): Promise<RcaResult> {
     const current = this.running.get(incident.id);
     if (current !== undefined) {
       return current;
     }
-    const run = this.run(incident).finally(() => this.running.delete(incident.id));
+    const run = this.run(incident).finally(() => {
+      this.running.delete(incident.id);
+      this.progressOf.delete(incident.id);
+    });
     this.running.set(incident.id, run);
     return run;
   }
@@ -123,11 +140,12 @@ export class RcaService {
     const { store, clock, metrics, logger } = this.options;
     const stop = metrics.duration.startTimer();
     try {
-      const { result, collected, tags, payload } = await analyzeIncident(
-        incident,
-        await this.options.inputs(),
-        clock()
-      );
+      const progress: AnalysisProgress = { startedAt: clock(), withLlm: false, finished: [] };
+      this.progressOf.set(incident.id, progress);
+      const inputs = await this.options.inputs();
+      progress.withLlm = inputs.llm !== undefined;
+      const onStep = (step: AnalysisStep) => progress.finished.push({ step, at: clock() });
+      const { result, collected, tags, payload } = await analyzeIncident(incident, inputs, clock(), undefined, onStep);
       await store.transaction(async (tx) => {
         await saveEvidence(tx, incident.id, collected);
         await saveContextTags(tx, incident.id, tags);

@@ -59,21 +59,29 @@ const QUOTED_CHARS = 80;
 
 /** Parses and validates the model's reply; endpoints that ignore json_schema may wrap it in ```json fences. */
 export function parseAnswer(content: string): ParsedAnswer {
-  const text = stripFences(content);
-  if (text === '') {
-    return { ok: false, reason: 'LLM returned an empty answer' };
+  const read = readJsonReply(content);
+  if (!read.ok) {
+    return read;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, reason: `LLM returned invalid JSON (${message}): ${quote(text)}` };
-  }
+  const { value } = read;
   if (!validate(value)) {
     return { ok: false, reason: `LLM answer does not match the schema: ${describeErrors(validate.errors)}` };
   }
   return { ok: true, answer: value };
+}
+
+/** The reply as JSON, whatever its shape; endpoints that ignore json_schema may wrap it in ```json fences. */
+export function readJsonReply(content: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  const text = stripFences(content);
+  if (text === '') {
+    return { ok: false, reason: 'LLM returned an empty answer' };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: `LLM returned invalid JSON (${message}): ${quote(text)}` };
+  }
 }
 
 function stripFences(content: string): string {

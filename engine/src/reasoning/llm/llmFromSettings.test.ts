@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../observability/logger.ts';
 import { captureLogs } from '../../testing/logs.ts';
-import { llmResolver } from './llmFromSettings.ts';
+import { llmResolver, llmSettingsWith } from './llmFromSettings.ts';
 
 const configured = {
   baseUrl: 'http://ollama:11434/v1',
@@ -35,5 +35,14 @@ describe('llmResolver', () => {
     assert.equal(fromSettings?.tokenBudget, 8000);
     assert.equal(fromSettings?.openai.apiKey, 'sk-config-key');
     assert.ok(!logs.text().includes('sk-config-key'), 'the key is never logged');
+  });
+
+  it('keeps the saved endpoint’s client while another is tried, and lays unsaved values over the saved ones', () => {
+    const resolve = llmResolver({ llm: configured, llmApiKey: 'sk-config-key' }, createLogger('silent'));
+    const saved = resolve(undefined).client;
+    resolve(llmSettingsWith({ model: 'llama3.1' }, { baseUrl: 'https://llm.example/v1' }));
+    assert.equal(resolve(undefined).client, saved, 'trying an endpoint does not drop the saved one');
+    assert.deepEqual(llmSettingsWith({ baseUrl: 'http://a/v1', model: 'm1' }, { model: 'm2' }), { baseUrl: 'http://a/v1', model: 'm2' });
+    assert.deepEqual(llmSettingsWith(undefined, {}), {});
   });
 });

@@ -5,19 +5,22 @@ import type { Settings } from '../../settings/settings.ts';
 import { createLlmClient } from './client.ts';
 import type { LlmClient } from './client.ts';
 
+// Endpoints kept at once: the saved one, plus a few tried from the Settings page.
+const MAX_CLIENTS = 4;
+
 /** The LLM an analysis uses, or why there is none. */
 export type LlmChoice = { client: LlmClient; unavailable?: undefined } | { client?: undefined; unavailable: string };
 
 /**
  * Resolves the LLM from the stored settings (base URL and model, as the Settings page saves them) over the engine
  * configuration (INTELOPS_LLM_*), which also holds the key and the limits. A client is made once per endpoint and
- * model, and kept while the settings stay the same.
+ * model; the last few are kept, so trying an unsaved endpoint from the Settings page does not drop the one analyses use.
  */
 export function llmResolver(
   config: Pick<EngineConfig, 'llm' | 'llmApiKey'>,
   logger: EngineLogger
 ): (settings: Settings['llm']) => LlmChoice {
-  let cached: { key: string; client: LlmClient } | undefined;
+  const clients = new Map<string, LlmClient>();
   return (settings) => {
     const baseUrl = settings?.baseUrl ?? config.llm?.baseUrl;
     const model = settings?.model ?? config.llm?.model;
@@ -30,7 +33,8 @@ export function llmResolver(
       };
     }
     const key = `${baseUrl}\n${model}`;
-    if (cached?.key !== key) {
+    let client = clients.get(key);
+    if (client === undefined) {
       const effective: LlmConfig = {
         timeoutMs: DEFAULTS.llmTimeoutMs,
         maxRetries: DEFAULTS.llmMaxRetries,
@@ -42,9 +46,26 @@ export function llmResolver(
         baseUrl,
         model,
       };
-      cached = { key, client: createLlmClient(effective, { logger }) };
+      client = createLlmClient(effective, { logger });
       logger.info({ baseUrl: new URL(baseUrl).origin, model }, 'LLM client ready');
     }
-    return { client: cached.client };
+    // Most recently used last: the first key is the one to drop.
+    clients.delete(key);
+    clients.set(key, client);
+    const oldest = clients.keys().next();
+    if (clients.size > MAX_CLIENTS && oldest.done !== true) {
+      clients.delete(oldest.value);
+    }
+    return { client };
+  };
+}
+
+/** The LLM settings to try: values typed but not saved yet over the saved ones (each field on its own). */
+export function llmSettingsWith(saved: Settings['llm'], unsaved: { baseUrl?: string; model?: string }): Settings['llm'] {
+  return {
+    ...(saved?.baseUrl === undefined ? {} : { baseUrl: saved.baseUrl }),
+    ...(saved?.model === undefined ? {} : { model: saved.model }),
+    ...(unsaved.baseUrl === undefined ? {} : { baseUrl: unsaved.baseUrl }),
+    ...(unsaved.model === undefined ? {} : { model: unsaved.model }),
   };
 }

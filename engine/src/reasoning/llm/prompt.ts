@@ -67,11 +67,23 @@ export const SYSTEM_PROMPT = [
   '- When tools are offered you may call them for follow-up questions, then answer.',
 ].join('\n');
 
+/** The instructions, and sections that always follow the incident's data (a question, say); both count against the budget. */
+export interface PromptFraming {
+  system: string;
+  trailing: readonly string[];
+}
+
 /**
  * The prompt for one incident: instructions in the system message, the data in fenced blocks in the user
  * message. Bounded by the token budget: the weakest evidence goes first, then the lowest-ranked documents.
  */
-export function buildPrompt(input: LlmRcaInput, tokenBudget: number, reservedTokens = 0): PromptResult {
+export function buildPrompt(
+  input: LlmRcaInput,
+  tokenBudget: number,
+  reservedTokens = 0,
+  framing: PromptFraming = { system: SYSTEM_PROMPT, trailing: [] }
+): PromptResult {
+  const { system, trailing } = framing;
   const limit = tokenBudget - answerReserve(tokenBudget) - reservedTokens;
   const evidence = [...input.evidence]
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
@@ -90,10 +102,11 @@ export function buildPrompt(input: LlmRcaInput, tokenBudget: number, reservedTok
       ...fixed,
       section('Evidence, strongest first', evidenceLines.slice(0, shown)),
       section('Retrieved runbooks and resolved incidents', documents.map(documentLine)),
+      ...trailing,
     ].join('\n\n');
   // At most 45 items of about 1 KB each: recomposing after each drop stays cheap and exact.
   let user = compose();
-  let tokens = estimateTokens(SYSTEM_PROMPT) + estimateTokens(user);
+  let tokens = estimateTokens(system) + estimateTokens(user);
   while (tokens > limit) {
     if (shown > 0) {
       shown -= 1;
@@ -106,12 +119,12 @@ export function buildPrompt(input: LlmRcaInput, tokenBudget: number, reservedTok
       };
     }
     user = compose();
-    tokens = estimateTokens(SYSTEM_PROMPT) + estimateTokens(user);
+    tokens = estimateTokens(system) + estimateTokens(user);
   }
   return {
     ok: true,
     prompt: {
-      system: SYSTEM_PROMPT,
+      system,
       user,
       estimatedTokens: tokens,
       evidenceShown: shown,
@@ -121,7 +134,7 @@ export function buildPrompt(input: LlmRcaInput, tokenBudget: number, reservedTok
   };
 }
 
-function section(title: string, lines: readonly string[]): string {
+export function section(title: string, lines: readonly string[]): string {
   return `## ${title}\n${lines.length === 0 ? '(none)' : fence(lines)}`;
 }
 

@@ -30,26 +30,25 @@ export interface TokenUsage {
   completionTokens: number;
 }
 
+/** What the model did on the way, whether or not its answer was used. */
+export interface LlmCallTrace {
+  /** Milliseconds from the first request to the first streamed token (streaming only). */
+  ttftMs?: number;
+  /** Tool calls the model made, in order. */
+  toolCalls?: string[];
+}
+
+/** An answer that was not used, and why (the key is never in the reason). */
+export interface LlmFailure extends LlmCallTrace {
+  ok: false;
+  reason: string;
+  hallucinationsDropped: number;
+  usage?: TokenUsage;
+}
+
 export type LlmRcaOutcome =
-  | {
-      ok: true;
-      causes: RootCause[];
-      hallucinationsDropped: number;
-      model: string;
-      usage: TokenUsage;
-      /** Milliseconds from the first request to the first streamed token (streaming only). */
-      ttftMs?: number;
-      /** Tool calls the model made, in order. */
-      toolCalls?: string[];
-    }
-  | {
-      ok: false;
-      reason: string;
-      hallucinationsDropped: number;
-      usage?: TokenUsage;
-      ttftMs?: number;
-      toolCalls?: string[];
-    };
+  | ({ ok: true; causes: RootCause[]; hallucinationsDropped: number; model: string; usage: TokenUsage } & LlmCallTrace)
+  | LlmFailure;
 
 /** A function the model may call for follow-up questions (the data catalog: metrics, logs, runbooks, CMDB). */
 export interface LlmTool {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startEngine } from '../../testing/engine.ts';
 import type { RunningEngine } from '../../testing/engine.ts';
@@ -39,7 +40,7 @@ describe('GET/PUT /api/v1/cmdb', () => {
   });
 
   it('is empty until the first PUT', async () => {
-    assert.deepEqual(await readJson(await engine.request('/api/v1/cmdb')), { services: [], updatedAt: null });
+    assert.deepEqual(await readJson(await engine.request('/api/v1/cmdb')), { services: [], updatedAt: null, fromFiles: [] });
   });
 
   it('takes YAML, warns about dependencies it does not list, and returns what it stored', async () => {
@@ -95,5 +96,27 @@ describe('GET/PUT /api/v1/cmdb', () => {
     await engine.request('/api/v1/cmdb', { method: 'PUT', body: YAML, headers: { 'content-type': 'application/yaml' } });
     const together = await readJson(await post([alert('DbDown', 'db', 30), alert('PaymentsErrors', 'payments', 31), alert('CheckoutErrors', 'checkout', 32)]));
     assert.equal(Array.isArray(together.incidents) && together.incidents.length, 1, 'after the PUT, checkout → payments → db is one incident');
+  });
+});
+
+describe('GET /api/v1/cmdb with CMDB files (INTELOPS_CMDB_DIR)', () => {
+  let engine: RunningEngine;
+  before(async () => {
+    engine = await startEngine({ cmdbDir: fileURLToPath(new URL('../../../../deploy/cmdb/', import.meta.url)) });
+  });
+  after(async () => {
+    await engine.stop();
+  });
+
+  it('lists the files’ services beside the saved ones, and a saved service replaces the file’s', async () => {
+    const initial = await readJson(await engine.request('/api/v1/cmdb'));
+    const names = (list: unknown) => (list as Array<{ name: string }>).map((service) => service.name).sort();
+    assert.deepEqual(names(initial.fromFiles), ['ad', 'cart', 'checkout', 'currency', 'email', 'frontend', 'payment', 'productcatalog', 'recommendation', 'redis', 'shipping']);
+    const put = await engine.request('/api/v1/cmdb', { method: 'PUT', json: { services: [{ name: 'checkout', team: 'payments-team' }] } });
+    assert.equal(put.status, 200);
+    const updated = await readJson(await engine.request('/api/v1/cmdb'));
+    assert.deepEqual(names(updated.services), ['checkout']);
+    assert.ok(!names(updated.fromFiles).includes('checkout'));
+    assert.equal(names(updated.fromFiles).length, 10);
   });
 });

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CmdbSchema, YAML_CONTENT_TYPES, checkCmdb, parseYaml } from '../../context/cmdb.ts';
+import type { Cmdb } from '../../context/cmdb.ts';
+import { mergeCmdb } from '../../context/cmdbFiles.ts';
 import { loadCmdb, saveCmdb } from '../../store/cmdb.ts';
 import type { Store } from '../../store/store.ts';
 import { decodeUtf8 } from '../bodies.ts';
@@ -10,6 +12,8 @@ export interface CmdbRoutesOptions {
   store: Store;
   /** Called after the CMDB was replaced (the alert intake rebuilds its graph). */
   onSaved?: () => void;
+  /** The CMDB of INTELOPS_CMDB_DIR, which the saved one is merged over. */
+  cmdbFiles?: Cmdb | undefined;
 }
 
 /** A CMDB of 10,000 services with their dependencies fits. */
@@ -19,6 +23,9 @@ const CmdbViewSchema = Type.Object(
   {
     services: CmdbSchema.properties.services,
     updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the CMDB was last replaced; null if never' }),
+    fromFiles: Type.Array(CmdbSchema.properties.services.items, {
+      description: 'Services from the INTELOPS_CMDB_DIR files that the saved CMDB does not replace; the engine uses both. Not part of a PUT.',
+    }),
   },
   { title: 'CmdbView' }
 );
@@ -33,7 +40,7 @@ const CmdbSavedSchema = Type.Object(
 );
 
 /** GET/PUT /api/v1/cmdb: the services and their dependencies, as JSON or YAML. */
-export const cmdbRoutes: FastifyPluginAsyncTypebox<CmdbRoutesOptions> = async (app, { store, onSaved }) => {
+export const cmdbRoutes: FastifyPluginAsyncTypebox<CmdbRoutesOptions> = async (app, { store, onSaved, cmdbFiles }) => {
   // Scoped to this plugin: only the CMDB takes YAML.
   app.addContentTypeParser(YAML_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: CMDB_BODY_LIMIT }, (_request, body, done) => {
     try {
@@ -54,7 +61,9 @@ export const cmdbRoutes: FastifyPluginAsyncTypebox<CmdbRoutesOptions> = async (a
     },
     async () => {
       const stored = await loadCmdb(store);
-      return { services: stored?.cmdb.services ?? [], updatedAt: stored?.updatedAt.toISOString() ?? null };
+      const saved = new Set((stored?.cmdb.services ?? []).map((service) => service.name));
+      const fromFiles = mergeCmdb(cmdbFiles, stored?.cmdb).services.filter((service) => !saved.has(service.name));
+      return { services: stored?.cmdb.services ?? [], updatedAt: stored?.updatedAt.toISOString() ?? null, fromFiles };
     }
   );
 

@@ -137,6 +137,49 @@ describe('GET /api/v1/incidents', () => {
     }
   });
 
+  it('gives each incident the top cause of its latest analysis, or null until analysed', async () => {
+    const analysis = (incidentId: string, method: string, causes: unknown[]) => ({
+      incidentId,
+      causes,
+      method,
+      hallucinationsDropped: 0,
+      analyzedAt: '2026-11-02T10:00:00.000Z',
+      durationMs: 12,
+      documents: [],
+    });
+    const cause = (service: string, indicator: string, confidence: number) => ({
+      service,
+      indicator,
+      confidence,
+      evidence: [],
+      explanation: `${service} ${indicator}`,
+      actions: [],
+    });
+    assert.deepEqual((await list('')).map((incident) => incident.topCause), [null, null, null]);
+    const save = (id: string | undefined, result: unknown) =>
+      engine.engine.store.query(
+        `insert into incident_rca (incident_id, analyzed_at, result) values ($1, $2, $3::jsonb)
+           on conflict (incident_id) do update set analyzed_at = excluded.analyzed_at, result = excluded.result`,
+        [id, '2026-11-02T10:00:00.000Z', JSON.stringify(result)]
+      );
+    await save(ids.db, analysis(ids.db ?? '', 'llm', [cause('db', 'errors', 0.82), cause('payments', 'latency', 0.4)]));
+    await save(ids.backup, analysis(ids.backup ?? '', 'graph', []));
+    const incidents = await list('');
+    assert.deepEqual(
+      incidents.map((incident) => [incident.title, incident.topCause]),
+      [
+        ['IndexSlow on index', null],
+        ['DbDown on db', { service: 'db', indicator: 'errors', confidence: 0.82, method: 'llm' }],
+        ['Backup slow', null],
+      ],
+      'an analysis without causes has no top cause'
+    );
+    await save(ids.db, analysis(ids.db ?? '', 'graph', [cause('payments', 'change', 0.55)]));
+    const one = await readJson(await engine.request(`/api/v1/incidents/${ids.db}`));
+    assert.deepEqual(one.topCause, { service: 'payments', indicator: 'change', confidence: 0.55, method: 'graph' }, 'the latest analysis counts');
+    assert.deepEqual(await titles('?service=db'), ['DbDown on db'], 'filters still apply');
+  });
+
   it('returns one incident by id, and 404 with a message for an unknown id', async () => {
     const response = await engine.request(`/api/v1/incidents/${ids.index}`);
     assert.equal(response.status, 200);

@@ -7,6 +7,7 @@ import { INCIDENT_STATUSES } from '../../perception/alerts/incidents.ts';
 import { findIncidents } from '../../perception/alerts/incidentsQuery.ts';
 import type { IncidentWithAlerts } from '../../perception/alerts/incidentsQuery.ts';
 import { SEVERITIES } from '../../perception/alerts/types.ts';
+import { INDICATORS } from '../../reasoning/rootCause.ts';
 import type { StoredAlert } from '../../store/alerts.ts';
 import type { Store } from '../../store/store.ts';
 import { ErrorResponseSchema, errorBody } from '../errors.ts';
@@ -62,6 +63,16 @@ const GroupingReasonSchema = Type.Object(
   { title: 'GroupingReason' }
 );
 
+const TopCauseSchema = Type.Object(
+  {
+    service: Type.String(),
+    indicator: Type.String({ enum: [...INDICATORS] }),
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    method: Type.String({ enum: ['graph', 'llm'], description: 'graph: the deterministic ranking; llm: the LLM refined it' }),
+  },
+  { additionalProperties: false, title: 'TopCause' }
+);
+
 export const IncidentSchema = Type.Object(
   {
     id: Type.String(),
@@ -80,12 +91,15 @@ export const IncidentSchema = Type.Object(
     alertCount: Type.Integer(),
     flaps: Type.Integer({ description: 'Re-firings of an alert already in the incident' }),
     updatedAt: Time,
+    topCause: Type.Union([TopCauseSchema, Type.Null()], {
+      description: 'The strongest cause of the latest analysis (GET …/rca has all of it); null until analysed',
+    }),
   },
   { title: 'Incident' }
 );
 export type IncidentView = Static<typeof IncidentSchema>;
 
-const IncidentListSchema = Type.Object(
+export const IncidentListSchema = Type.Object(
   {
     incidents: Type.Array(IncidentSchema),
     truncated: Type.Boolean({ description: 'More incidents matched than `limit`' }),
@@ -164,6 +178,7 @@ export function incidentView({ incident, alerts }: IncidentWithAlerts): Incident
     alertCount: incident.alertCount,
     flaps: incident.flaps,
     updatedAt: incident.updatedAt.toISOString(),
+    topCause: incident.topCause,
   };
 }
 

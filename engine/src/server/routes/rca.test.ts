@@ -364,6 +364,24 @@ describe('root causes refined by an LLM (a local OpenAI-compatible server)', () 
     assert.match(request?.rawBody ?? '', /deploy-42/, 'the prompt holds the change');
   });
 
+  it('reports the steps of an analysis in flight: the LLM step runs after the others finished', async () => {
+    const answer = { causes: [{ service: 'checkout', indicator: 'change', confidence: 0.7, evidence: ['deploy-42'], explanation: 'The deploy.', actions: [] }] };
+    llm.enqueue({ content: JSON.stringify(answer), delayMs: 1500 });
+    const pending = engine.request(`/api/v1/incidents/${id}/analyze`, { method: 'POST' });
+    let status = await readJson(await engine.request(`/api/v1/incidents/${id}/analysis`));
+    for (let tries = 0; tries < 100 && JSON.stringify(status.steps).indexOf('"llm","state":"running"') < 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = await readJson(await engine.request(`/api/v1/incidents/${id}/analysis`));
+    }
+    assert.equal(status.running, true);
+    assert.deepEqual(
+      (status.steps as Array<{ name: string; state: string }>).map(({ name, state }) => `${name} ${state}`),
+      ['context done', 'perception done', 'reasoning done', 'llm running']
+    );
+    assert.equal((await pending).status, 200);
+    assert.deepEqual(await readJson(await engine.request(`/api/v1/incidents/${id}/analysis`)), { running: false, startedAt: null, steps: [] });
+  });
+
   it('falls back to the ranking and says why when the LLM answers something that is not JSON', async () => {
     llm.enqueue({ content: 'I think it is the database.' });
     const result = (await readJson(

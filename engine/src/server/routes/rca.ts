@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { quote } from '../../invalidInput.ts';
-import type { RcaService } from '../../reasoning/analyze/rcaService.ts';
+import { ANALYSIS_STEPS } from '../../reasoning/analyze/analyzeIncident.ts';
+import type { AnalysisProgress, RcaService } from '../../reasoning/analyze/rcaService.ts';
 import { INDICATORS } from '../../reasoning/rootCause.ts';
 import type { Feedback } from '../../store/rca.ts';
 import { ErrorResponseSchema, errorBody } from '../errors.ts';
@@ -105,6 +106,38 @@ export const SemanticPayloadSchema = Type.Object(
   { title: 'SemanticPayload' }
 );
 
+const AnalysisStatusSchema = Type.Object(
+  {
+    running: Type.Boolean(),
+    startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    steps: Type.Array(
+      Type.Object({
+        name: Type.String({ enum: [...ANALYSIS_STEPS], description: 'context, perception, reasoning, then llm when one is configured' }),
+        state: Type.String({ enum: ['done', 'running', 'pending'] }),
+        finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      })
+    ),
+  },
+  { title: 'AnalysisStatus' }
+);
+
+/** Each step of the analysis in flight: those finished, the one running, those to come. */
+function statusView(progress: AnalysisProgress | undefined) {
+  if (progress === undefined) {
+    return { running: false, startedAt: null, steps: [] };
+  }
+  const names = ANALYSIS_STEPS.filter((name) => name !== 'llm' || progress.withLlm);
+  return {
+    running: true,
+    startedAt: progress.startedAt.toISOString(),
+    steps: names.map((name, index) => {
+      const finished = progress.finished.find((entry) => entry.step === name);
+      const state = finished !== undefined ? 'done' : index === progress.finished.length ? 'running' : 'pending';
+      return { name, state, finishedAt: finished?.at.toISOString() ?? null };
+    }),
+  };
+}
+
 const FeedbackBody = Type.Object(
   {
     service: Type.String({ minLength: 1, maxLength: 253, description: 'The cause the verdict is about' }),
@@ -207,6 +240,25 @@ export const rcaRoutes: FastifyPluginAsyncTypebox<RcaRoutesOptions> = async (app
         return reply.code(404).send(errorBody(404, `The analysis of incident ${quote(id)} ${state}`));
       }
       return result;
+    }
+  );
+
+  app.get(
+    '/incidents/:id/analysis',
+    {
+      schema: {
+        summary: 'Progress of the incident’s analysis in flight: which steps finished, which runs',
+        tags: ['reasoning'],
+        params: Params,
+        response: { 200: AnalysisStatusSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if ((await rca.incident(id)) === undefined) {
+        return reply.code(404).send(notFound(id));
+      }
+      return statusView(rca.progress(id));
     }
   );
 
