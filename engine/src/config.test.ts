@@ -41,6 +41,12 @@ describe('loadConfig', () => {
       cmdbDir: undefined,
       runbooksDir: undefined,
       grafanaToken: undefined,
+      workflowsDir: undefined,
+      workflowPolicy: undefined,
+      egressAllow: undefined,
+      egressAllowPrivate: false,
+      secretsDir: undefined,
+      runnerId: undefined,
     });
     assert.equal(DEFAULTS.bodyLimitBytes, 1048576);
   });
@@ -59,12 +65,18 @@ describe('loadConfig', () => {
         INTELOPS_GRAFANA_HMAC_SECRET: 'hmac-secret',
         INTELOPS_CMDB_DIR: 'cmdb',
         INTELOPS_RUNBOOKS_DIR: '/etc/runbooks',
+        INTELOPS_WORKFLOWS_DIR: 'workflows',
+        INTELOPS_EGRESS_ALLOW: 'hooks.slack.com, *.pagerduty.com',
+        INTELOPS_EGRESS_ALLOW_PRIVATE: 'true',
         INTELOPS_GRAFANA_TOKEN: 'glsa_token',
       },
       '/srv'
     );
     assert.equal(config.cmdbDir, '/srv/cmdb');
     assert.equal(config.runbooksDir, '/etc/runbooks');
+    assert.equal(config.workflowsDir, '/srv/workflows');
+    assert.equal(config.egressAllow, 'hooks.slack.com, *.pagerduty.com');
+    assert.equal(config.egressAllowPrivate, true);
     assert.equal(config.grafanaToken, 'glsa_token');
     assert.equal(config.port, 9000);
     assert.equal(config.host, '127.0.0.1');

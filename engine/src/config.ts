@@ -51,6 +51,18 @@ export interface EngineConfig {
   runbooksDir?: string | undefined;
   /** A Grafana service-account token, for reading change annotations (setting `grafana`). */
   grafanaToken?: string | undefined;
+  /** Execution: a folder of workflow YAML files (read-only through the API). */
+  workflowsDir?: string | undefined;
+  /** Execution: the policy file saying which side-effecting actions run without approval. */
+  workflowPolicy?: string | undefined;
+  /** Execution: the hosts actions may call, e.g. `hooks.slack.com, *.pagerduty.com, 10.0.0.0/8`. */
+  egressAllow?: string | undefined;
+  /** Execution: lets allowed hosts resolve to loopback, private and link-local addresses (labs; never metadata). */
+  egressAllowPrivate?: boolean;
+  /** Execution: a folder holding one file per secret, as Docker and Kubernetes mount them. */
+  secretsDir?: string | undefined;
+  /** Execution: a stable name of this engine, so that it takes back its runs at once after a restart. */
+  runnerId?: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -97,6 +109,12 @@ export const ENV_VARS = {
   cmdbDir: 'INTELOPS_CMDB_DIR',
   runbooksDir: 'INTELOPS_RUNBOOKS_DIR',
   grafanaToken: 'INTELOPS_GRAFANA_TOKEN',
+  workflowsDir: 'INTELOPS_WORKFLOWS_DIR',
+  workflowPolicy: 'INTELOPS_WORKFLOW_POLICY',
+  egressAllow: 'INTELOPS_EGRESS_ALLOW',
+  egressAllowPrivate: 'INTELOPS_EGRESS_ALLOW_PRIVATE',
+  secretsDir: 'INTELOPS_SECRETS_DIR',
+  runnerId: 'INTELOPS_RUNNER_ID',
   grafanaTokenFile: 'INTELOPS_GRAFANA_TOKEN_FILE',
 } as const;
 
@@ -190,6 +208,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     cmdbDir: raw.cmdbDir === undefined ? undefined : parsePath(raw.cmdbDir),
     runbooksDir: raw.runbooksDir === undefined ? undefined : parsePath(raw.runbooksDir),
     grafanaToken: readSecret(raw.grafanaToken, raw.grafanaTokenFile),
+    workflowsDir: raw.workflowsDir === undefined ? undefined : parsePath(raw.workflowsDir),
+    workflowPolicy: raw.workflowPolicy === undefined ? undefined : parsePath(raw.workflowPolicy),
+    egressAllow: raw.egressAllow === undefined ? undefined : parseString(raw.egressAllow),
+    egressAllowPrivate: raw.egressAllowPrivate === undefined ? false : parseBoolean(raw.egressAllowPrivate),
+    secretsDir: raw.secretsDir === undefined ? undefined : parsePath(raw.secretsDir),
+    runnerId: raw.runnerId === undefined ? undefined : parseString(raw.runnerId),
   };
 }
 

@@ -6,6 +6,9 @@ import type { EngineLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { AlertIntake } from './perception/alerts/intake.ts';
 import { TemplateLibrary } from './perception/logs/templateLibrary.ts';
+import { EventDispatcher } from './execution/events/eventDispatcher.ts';
+import { openExecution } from './execution/openExecution.ts';
+import type { Execution } from './execution/openExecution.ts';
 import { loadKnowledgeBase } from './reasoning/knowledge/loadKnowledgeBase.ts';
 import { RunbookError } from './reasoning/knowledge/runbooks.ts';
 import { createLlmClient } from './reasoning/llm/client.ts';
@@ -22,6 +25,10 @@ export interface Engine {
   app: EngineApp;
   store: Store;
   intake: AlertIntake;
+  /** Hands incident, analysis and change events from the outbox to their subscribers. */
+  events: EventDispatcher;
+  /** Workflows, their runs and approvals. */
+  execution: Execution;
   /** Starts listening on config.host:config.port; resolves to the base URL. */
   listen(): Promise<string>;
   /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
@@ -61,12 +68,22 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
   });
   let app: EngineApp;
   let intake: AlertIntake | undefined;
+  let events: EventDispatcher;
+  let execution: Execution;
   try {
     const { applied, alreadyApplied } = await migrate(store);
     logger.info({ applied, alreadyApplied }, applied.length > 0 ? 'migrations applied' : 'database schema up to date');
     const metrics = createMetrics();
     intake = new AlertIntake({ ...options.intake, store, logger, metrics: metrics.alerts, clock: options.clock, cmdbFiles });
     await intake.start();
+    events = new EventDispatcher({
+      store,
+      logger,
+      clock: options.clock,
+      onDispatched: (event) => metrics.execution.eventsDispatched.inc({ kind: event.kind }),
+    });
+    const sourceSecrets = { prometheusAuth: config.prometheusAuth, lokiAuth: config.lokiAuth, tempoAuth: config.tempoAuth };
+    execution = await openExecution({ config, store, logger, events, sourceSecrets, clock: options.clock });
     const library = await TemplateLibrary.open(store, metrics.perception);
     logger.info({ templates: library.size }, 'log templates loaded');
     // Embeddings index the knowledge base at start, so their endpoint is the configured one, not a setting.
@@ -92,7 +109,8 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
       intake,
       webhookToken: config.webhookToken,
       grafanaHmacSecret: config.grafanaHmacSecret,
-      sourceSecrets: { prometheusAuth: config.prometheusAuth, lokiAuth: config.lokiAuth, tempoAuth: config.tempoAuth },
+      sourceSecrets,
+      execution,
       library,
       knowledge,
       llm: llmResolver(config, logger),
@@ -106,16 +124,27 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
     throw error;
   }
   const running = intake;
+  const dispatcher = events;
+  const workflows = execution;
   return {
     app,
     store,
     intake: running,
-    listen: () => app.listen({ host: config.host, port: config.port }),
+    events: dispatcher,
+    execution: workflows,
+    async listen() {
+      const url = await app.listen({ host: config.host, port: config.port });
+      dispatcher.start();
+      await workflows.start();
+      return url;
+    },
     async close() {
       try {
         // Requests in flight wait for their intake batch, so the intake stops after the server.
         await app.close();
         await running.close();
+        await dispatcher.stop();
+        await workflows.close();
       } finally {
         await store.close();
       }

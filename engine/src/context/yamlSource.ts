@@ -114,7 +114,8 @@ export function yamlValidator<T>(schema: object): (document: YamlDocument, data:
   };
 }
 
-function describeSchemaError(error: ErrorObject, document: YamlDocument, source: string, base: YamlPath): string {
+/** One Ajv error as a message naming source, line and field path. */
+export function describeSchemaError(error: ErrorObject, document: YamlDocument, source: string, base: YamlPath): string {
   const path = [...base, ...pathOfPointer(error.instancePath)];
   const where = path.length === 0 ? '(top level)' : path.join('/');
   const unknown: unknown = error.params.additionalProperty;

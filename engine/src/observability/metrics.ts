@@ -36,6 +36,11 @@ export interface ReasoningMetrics {
   questions: Counter<'outcome'>;
 }
 
+export interface ExecutionMetrics {
+  /** Engine events (incident, analysis and change events) handed to the workflow triggers, by kind. */
+  eventsDispatched: Counter<'kind'>;
+}
+
 export interface EngineMetrics {
   /** One registry per engine instance, so tests running several engines never share series. */
   registry: Registry;
@@ -43,6 +48,7 @@ export interface EngineMetrics {
   alerts: AlertMetrics;
   perception: PerceptionMetrics;
   reasoning: ReasoningMetrics;
+  execution: ExecutionMetrics;
 }
 
 function createReasoningMetrics(registry: Registry): ReasoningMetrics {
@@ -170,5 +176,13 @@ export function createMetrics(): EngineMetrics {
     alerts: createAlertMetrics(registry),
     perception: createPerceptionMetrics(registry),
     reasoning: createReasoningMetrics(registry),
+    execution: {
+      eventsDispatched: new Counter({
+        name: 'intelops_events_dispatched_total',
+        help: 'Engine events (incident created, updated, resolved; analysis ready; change created) dispatched to workflow triggers, by kind',
+        labelNames: ['kind'] as const,
+        registers: [registry],
+      }),
+    },
   };
 }

@@ -9,6 +9,7 @@ import { analysisInputs } from '../reasoning/analyze/analysisInputs.ts';
 import { incidentQuestions } from '../reasoning/analyze/askIncident.ts';
 import { RcaService } from '../reasoning/analyze/rcaService.ts';
 import type { Cmdb } from '../context/cmdb.ts';
+import type { Execution } from '../execution/openExecution.ts';
 import type { KnowledgeBase } from '../reasoning/knowledge/knowledgeBase.ts';
 import type { LlmChoice } from '../reasoning/llm/llmFromSettings.ts';
 import { sourcesFromSettings } from '../sources/fromSettings.ts';
@@ -34,6 +35,8 @@ import { rcaRoutes } from './routes/rca.ts';
 import { askRoutes } from './routes/ask.ts';
 import { llmTestRoutes } from './routes/llmTest.ts';
 import { tagRulesRoutes } from './routes/tagRules.ts';
+import { workflowRunRoutes } from './routes/workflowRuns.ts';
+import { workflowsRoutes } from './routes/workflows.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { statusRoutes } from './routes/status.ts';
 
@@ -69,6 +72,8 @@ export interface AppDeps {
   grafanaToken?: string | undefined;
   /** The LLM reasoning uses, from the settings over the configuration, or why there is none. */
   llm: (settings: Settings['llm']) => LlmChoice;
+  /** Workflows, their runs and approvals. */
+  execution: Execution;
   /** The engine's clock; tests pass their own. */
   clock?: () => Date;
 }
@@ -103,6 +108,16 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   await app.register(cmdbRoutes, { prefix: API_PREFIX, store: deps.store, onSaved: contextChanged, cmdbFiles: deps.cmdbFiles });
   await app.register(changeRoutes, { prefix: API_PREFIX, store: deps.store, clock });
   await app.register(tagRulesRoutes, { prefix: API_PREFIX, store: deps.store });
+  const { catalog, runner } = deps.execution;
+  await app.register(workflowsRoutes, { prefix: API_PREFIX, catalog });
+  await app.register(workflowRunRoutes, {
+    prefix: API_PREFIX,
+    runner,
+    workflow: async (name) => {
+      const found = await catalog.get(name);
+      return found !== undefined && 'workflow' in found ? found.workflow : undefined;
+    },
+  });
   // Clients follow the settings: a URL saved with PUT /api/v1/settings applies to the next query.
   const perception = async () => {
     const settings = await loadSettings(deps.store);

@@ -96,6 +96,21 @@ export async function writeAlertBatch(tx: Queryable, batch: AlertBatch, now: Dat
          title = excluded.title, severity = excluded.severity, status = excluded.status, services = excluded.services,
          starts_at = excluded.starts_at, ends_at = excluded.ends_at, quiet_since = excluded.quiet_since, tags = excluded.tags,
          grouping_reasons = excluded.grouping_reasons, alert_count = excluded.alert_count, flaps = excluded.flaps, updated_at = excluded.updated_at
+       returning id, status, (xmax = 0) as is_new
+     ), previous as (
+       -- Sibling CTEs read the table as it was before this statement: the status before the upsert.
+       select id, status from incidents where id in (select r.id from jsonb_to_recordset($15::jsonb) as r(id text))
+     ), events as (
+       insert into engine_events (kind, subject, at)
+       select e.kind, e.id, $2
+         from summarized s
+         left join previous p on p.id = s.id
+         cross join lateral (
+           select 'incident.created' as kind, s.id where s.is_new
+           union all
+           select case when s.status = 'resolved' and p.status is distinct from 'resolved' then 'incident.resolved' else 'incident.updated' end, s.id
+            where not s.is_new or s.status = 'resolved'
+         ) as e
      )
      select (select count(*) from created)::integer as inserted`,
     [

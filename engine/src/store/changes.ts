@@ -22,14 +22,19 @@ export async function saveChanges(db: Queryable, changes: readonly Change[], now
     return { created: 0, updated: 0 };
   }
   const { rows } = await db.query<{ created: boolean }>(
-    `insert into changes (id, kind, service, title, description, starts_at, ends_at, author, version, url, labels, received_at)
+    `with saved as (
+     insert into changes (id, kind, service, title, description, starts_at, ends_at, author, version, url, labels, received_at)
      select c.id, c.kind, c.service, c.title, c.description, c.starts_at, c.ends_at, c.author, c.version, c.url, coalesce(c.labels, '{}'), $2
        from jsonb_to_recordset($1::jsonb) as c(id text, kind text, service text, title text, description text,
          starts_at timestamptz, ends_at timestamptz, author text, version text, url text, labels jsonb)
      on conflict (id) do update set kind = excluded.kind, service = excluded.service, title = excluded.title,
        description = excluded.description, starts_at = excluded.starts_at, ends_at = excluded.ends_at, author = excluded.author,
        version = excluded.version, url = excluded.url, labels = excluded.labels, received_at = excluded.received_at
-     returning (xmax = 0) as created`,
+     returning id, (xmax = 0) as created
+     ), events as (
+       insert into engine_events (kind, subject, at) select 'change.created', id, $2 from saved where created
+     )
+     select created from saved`,
     [
       JSON.stringify(
         changes.map((c) => ({
@@ -58,6 +63,7 @@ export interface ChangeFilter {
   from?: Date;
   to?: Date;
   services?: string[];
+  ids?: string[];
   limit: number;
 }
 
@@ -68,9 +74,10 @@ export async function queryChanges(db: Queryable, filter: ChangeFilter): Promise
       where ($1::timestamptz is null or coalesce(ends_at, starts_at) >= $1)
         and ($2::timestamptz is null or starts_at <= $2)
         and ($3::text[] is null or service = any($3))
+        and ($5::text[] is null or id = any($5))
       order by starts_at desc, id
       limit $4`,
-    [filter.from ?? null, filter.to ?? null, filter.services ?? null, filter.limit]
+    [filter.from ?? null, filter.to ?? null, filter.services ?? null, filter.limit, filter.ids ?? null]
   );
   return rows.map((row) => ({
     id: row.id,

@@ -29,11 +29,16 @@ export const INCIDENT_RECORD_COLUMNS =
 
 /** Marks resolved the resolving incidents whose quiet period has passed; returns how many. */
 export async function resolveQuietIncidents(db: Queryable, quietBefore: Date, now: Date): Promise<number> {
-  const { rowCount } = await db.query(
-    `update incidents set status = 'resolved', updated_at = $2 where status = 'resolving' and quiet_since <= $1`,
+  const { rows } = await db.query<{ resolved: number }>(
+    `with resolved as (
+       update incidents set status = 'resolved', updated_at = $2 where status = 'resolving' and quiet_since <= $1 returning id
+     ), events as (
+       insert into engine_events (kind, subject, at) select 'incident.resolved', id, $2 from resolved
+     )
+     select count(*)::integer as resolved from resolved`,
     [quietBefore.toISOString(), now.toISOString()]
   );
-  return rowCount;
+  return rows[0]?.resolved ?? 0;
 }
 
 /** The status as of now: a resolving incident whose quiet period has passed reads as resolved, even before the sweeper runs. */

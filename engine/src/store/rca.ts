@@ -22,8 +22,11 @@ export async function loadRca(db: Queryable, incidentId: string): Promise<RcaRes
 /** Replaces the incident's analysis, and the payload it was made from, with newer ones. */
 export async function saveRca(db: Queryable, result: RcaResult, payload: SemanticPayload): Promise<void> {
   await db.query(
-    `insert into incident_rca (incident_id, analyzed_at, result, payload) values ($1, $2, $3::jsonb, $4::jsonb)
-     on conflict (incident_id) do update set analyzed_at = excluded.analyzed_at, result = excluded.result, payload = excluded.payload`,
+    `with saved as (
+       insert into incident_rca (incident_id, analyzed_at, result, payload) values ($1, $2, $3::jsonb, $4::jsonb)
+       on conflict (incident_id) do update set analyzed_at = excluded.analyzed_at, result = excluded.result, payload = excluded.payload
+     )
+     insert into engine_events (kind, subject, at) values ('rca.ready', $1, $2)`,
     [result.incidentId, new Date(result.analyzedAt), JSON.stringify(result), JSON.stringify(payload)]
   );
 }

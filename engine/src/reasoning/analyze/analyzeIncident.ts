@@ -124,7 +124,7 @@ export async function analyzeIncident(
   const ranking = rankRootCauses({
     series: rankingSeriesOf(collected.signals),
     edges,
-    evidence: otherEvidence(evidence, nearby),
+    evidence: otherEvidence(services, evidence, nearby),
     edgeLatency,
   });
   const first = gridTimestamps(windows.incident, stepSeconds * 1000)[0] ?? windows.incident.from;
@@ -204,9 +204,16 @@ export async function analyzeIncident(
   });
 }
 
-/** Per service, the strongest evidence that is not a metric (the ranker reads the metrics itself) or change. */
-function otherEvidence(evidence: readonly Evidence[], changes: readonly ChangeCandidate[]): Record<string, number> {
-  const scores: Record<string, number> = {};
+/**
+ * Per service examined, the strongest evidence that is not a metric (the ranker reads the metrics itself), or a
+ * change; 0 for those with none, which stay candidates: a service nothing was found on is not ruled out.
+ */
+function otherEvidence(
+  services: readonly string[],
+  evidence: readonly Evidence[],
+  changes: readonly ChangeCandidate[]
+): Record<string, number> {
+  const scores: Record<string, number> = Object.fromEntries(services.map((service) => [service, 0]));
   const raise = (service: string | undefined, score: number) => {
     if (service !== undefined) {
       scores[service] = Math.max(scores[service] ?? 0, score);

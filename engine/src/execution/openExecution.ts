@@ -1,0 +1,117 @@
+import type { EngineConfig } from '../config.ts';
+import { ConfigError, ENV_VARS } from '../config.ts';
+import type { EngineLogger } from '../observability/logger.ts';
+import { sourcesFromSettings } from '../sources/fromSettings.ts';
+import type { SourceSecrets } from '../sources/fromSettings.ts';
+import { loadSettings } from '../store/settings.ts';
+import type { Store } from '../store/store.ts';
+import { parseEgressAllowlist } from './actions/egressRules.ts';
+import { GuardedHttpClient } from './actions/guardedHttp.ts';
+import { builtInActions } from './actions/registry.ts';
+import { SecretStore } from './actions/secrets.ts';
+import type { EventDispatcher } from './events/eventDispatcher.ts';
+import { DEFAULT_POLICY, loadPolicy } from './runs/policy.ts';
+import { WorkflowRunner } from './runs/runner.ts';
+import { eventTriggers } from './triggers/eventTriggers.ts';
+import type { RunContext } from './types.ts';
+import { checkActionInput } from './workflows/actionInput.ts';
+import { compileCondition, conditionHolds } from './workflows/conditions.ts';
+import type { CompiledCondition } from './workflows/conditions.ts';
+import { renderTemplates } from './workflows/templates.ts';
+import { WorkflowCatalog } from './workflows/workflowCatalog.ts';
+
+export interface Execution {
+  catalog: WorkflowCatalog;
+  runner: WorkflowRunner;
+  /** Starts running workflows (after the server listens). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ExecutionDeps {
+  config: EngineConfig;
+  store: Store;
+  logger: EngineLogger;
+  events: EventDispatcher;
+  sourceSecrets: SourceSecrets;
+  clock?: () => Date;
+  /** The environment secrets are read from (INTELOPS_SECRET_<NAME>). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The egress allowlist; a bad entry is a configuration error naming it. */
+function egressRules(config: EngineConfig) {
+  try {
+    return parseEgressAllowlist(config.egressAllow ?? '', ENV_VARS.egressAllow);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Wires execution: the actions (behind the egress allowlist, with secrets by name), the workflow catalog (files and
+ * API), the durable runner with its policy, and the triggers that start workflows from engine events.
+ */
+export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
+  const { config, store, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const http = new GuardedHttpClient({ rules: egressRules(config), allowPrivate: config.egressAllowPrivate ?? false });
+  const secrets = new SecretStore({ env: deps.env ?? process.env, dir: config.secretsDir });
+  // Read at each action's run, so a Grafana URL saved in the settings applies to the next step.
+  let grafanaUrl: string | undefined;
+  const sources = async () => {
+    const settings = await loadSettings(store);
+    grafanaUrl = settings.grafana?.url;
+    return sourcesFromSettings(settings, deps.sourceSecrets);
+  };
+  const actions = builtInActions({ grafanaUrl: () => grafanaUrl });
+  const catalog = new WorkflowCatalog({ store, actions, folder: config.workflowsDir });
+  for (const error of await catalog.reload()) {
+    logger.warn({ file: error.file, reason: error.message }, 'a workflow file did not load; the others did');
+  }
+  const policy =
+    config.workflowPolicy === undefined
+      ? DEFAULT_POLICY
+      : await loadPolicy(config.workflowPolicy).catch((error: unknown) => {
+          throw new ConfigError(`${ENV_VARS.workflowPolicy}: ${error instanceof Error ? error.message : String(error)}`);
+        });
+  // Conditions compile once per expression; workflows are checked when loaded, so these compile.
+  const compiled = new Map<string, CompiledCondition>();
+  const evaluate = (expression: string, context: RunContext) => {
+    let condition = compiled.get(expression);
+    if (condition === undefined) {
+      condition = compileCondition(expression);
+      compiled.set(expression, condition);
+    }
+    return conditionHolds(condition, context);
+  };
+  const runner = new WorkflowRunner({
+    store,
+    actions: (name) => actions.get(name),
+    evaluate,
+    render: (value, context) => renderTemplates(value, context),
+    checkInput: (action, input) => checkActionInput(action, input),
+    policy,
+    secrets,
+    http,
+    sources,
+    logger,
+    runnerId: config.runnerId,
+    clock,
+  });
+  deps.events.subscribe(
+    eventTriggers({
+      workflows: async (db) => (await catalog.list(db)).workflows.map((entry) => entry.workflow),
+      holds: evaluate,
+      start: (workflow, trigger, subjects, options) => runner.start(workflow, trigger, subjects, options),
+      logger,
+      clock,
+    })
+  );
+  return {
+    catalog,
+    runner,
+    start: () => runner.resume(),
+    close: () => runner.close(),
+  };
+}
