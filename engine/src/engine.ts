@@ -83,7 +83,8 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
       onDispatched: (event) => metrics.execution.eventsDispatched.inc({ kind: event.kind }),
     });
     const sourceSecrets = { prometheusAuth: config.prometheusAuth, lokiAuth: config.lokiAuth, tempoAuth: config.tempoAuth };
-    execution = await openExecution({ config, store, logger, events, sourceSecrets, clock: options.clock });
+    const llm = llmResolver(config, logger);
+    execution = await openExecution({ config, store, logger, events, sourceSecrets, clock: options.clock, llm });
     const library = await TemplateLibrary.open(store, metrics.perception);
     logger.info({ templates: library.size }, 'log templates loaded');
     // Embeddings index the knowledge base at start, so their endpoint is the configured one, not a setting.
@@ -113,7 +114,7 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
       execution,
       library,
       knowledge,
-      llm: llmResolver(config, logger),
+      llm,
       cmdbFiles,
       grafanaToken: config.grafanaToken,
       clock: options.clock,

@@ -90,6 +90,18 @@ describe('EngineClient', () => {
     ]);
   });
 
+  it('sends text as is with its content type, and DELETE requests, to the proxy route', async () => {
+    const engine = fakeEngineFetch((request) => ({ status: request.method === 'DELETE' ? 204 : 200, data: {} }));
+    const client = new EngineClient(PROXY, engine.fetch);
+
+    await client.putText('/api/v1/workflows/ping', 'name: ping # kept\n', 'application/yaml');
+    await client.delete('/api/v1/workflows/ping');
+    expect(engine.requests.map((r) => [r.method, r.url, r.data, r.headers])).toEqual([
+      ['PUT', `${PROXY}/api/v1/workflows/ping`, 'name: ping # kept\n', { 'Content-Type': 'application/yaml' }],
+      ['DELETE', `${PROXY}/api/v1/workflows/ping`, undefined, undefined],
+    ]);
+  });
+
   it("classifies the engine's own 502 as an upstream failure with its message", async () => {
     const body = { statusCode: 502, error: 'Bad Gateway', message: 'Tempo at http://tempo:3200 answered 500' };
     const engine = fakeEngineFetch(() => ({ status: 502, data: body }));

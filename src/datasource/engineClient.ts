@@ -138,6 +138,16 @@ export class EngineClient {
     return this.request({ method: 'PUT', url: `${this.baseUrl}${path}`, data: body }, path);
   }
 
+  /** Sends `text` as is with its content type: the engine keeps a workflow's YAML as written, comments included. */
+  putText(path: EnginePath, text: string, contentType: string): Promise<unknown> {
+    const headers = { 'Content-Type': contentType };
+    return this.request({ method: 'PUT', url: `${this.baseUrl}${path}`, data: text, headers }, path);
+  }
+
+  delete(path: EnginePath): Promise<unknown> {
+    return this.request({ method: 'DELETE', url: `${this.baseUrl}${path}` }, path);
+  }
+
   private async request(request: BackendSrvRequest, path: EnginePath): Promise<unknown> {
     try {
       const response = await lastValueFrom(this.send({ ...request, showErrorAlert: false, showSuccessAlert: false }));

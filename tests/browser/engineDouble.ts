@@ -13,6 +13,7 @@ import {
   feedbackJson,
   ordersRcaJson,
 } from '../../src/datasource/testing/reasoningFixtures';
+import { answerWorkflows } from './workflowDouble';
 
 /**
  * Answers the engine API on Grafana's data-proxy paths (/api/datasources/proxy/uid/<engine>/engine/api/v1/...)
@@ -31,6 +32,7 @@ import {
  * answers the deploy before the checkout incident and a feature flag, filtered by service and time.
  * POST …/ask checks the body as the engine's schema does; the checkout incident answers citing its p99 anomaly and
  * the deploy, the others answer 409 as an engine without an LLM does.
+ * Workflows, runs and approvals: see workflowDouble.ts.
  */
 
 const PROXY_PATH = /^\/api\/datasources\/proxy\/uid\/([\w-]+)\/engine(\/api\/v1\/.*)$/;
@@ -337,6 +339,14 @@ export function answerEngine(
   }
   if (apiPath === '/api/v1/changes') {
     return answerChanges(params, now);
+  }
+  const workflows = answerWorkflows(apiPath ?? '', params, method, body, {
+    now,
+    quiet: engine === 'quiet',
+    slow: delayMs > 0,
+  });
+  if (workflows) {
+    return { ...workflows, delayMs };
   }
   const reasoning = REASONING_PATH.exec(apiPath ?? '');
   if (reasoning) {

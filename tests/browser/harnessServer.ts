@@ -64,7 +64,10 @@ export async function bundleHarness(outdir: string): Promise<void> {
 // App pages live below /dark/... and /light/...: the browser router needs index.html there.
 const APP_PAGE = /^\/(dark|light)\/[\w-]+\/a\//;
 
-/** The request's JSON body, as the engine would parse it; undefined when there is none or it is not JSON. */
+/**
+ * The request's body as the engine would read it: JSON parsed; YAML (a workflow) as its text; undefined when there
+ * is none or a JSON body does not parse.
+ */
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   if (request.method === 'GET' || request.method === 'HEAD') {
     return undefined;
@@ -73,8 +76,12 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   for await (const chunk of request) {
     chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (/yaml/.test(request.headers['content-type'] ?? '')) {
+    return text;
+  }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

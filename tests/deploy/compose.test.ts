@@ -1,7 +1,7 @@
 // Docker has no engine on CI machines: these checks stand in for `docker compose config`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PLUGIN_IDS, repoRoot } from './repo.ts';
@@ -66,6 +66,25 @@ test('the engine Dockerfile runs the engine entry point on Node 22', () => {
   const cmd = /^CMD \[(.*)\]/m.exec(dockerfile)?.[1] ?? '';
   const entry = JSON.parse(`[${cmd}]`).find((arg: string) => arg.endsWith('.ts'));
   assert.ok(entry && existsSync(join(repoRoot, entry)), `CMD entry ${entry} does not exist`);
+});
+
+test('the engine loads the shipped workflows and their approval policy', () => {
+  const engine = service('engine');
+  assert.equal(engine.environment?.INTELOPS_WORKFLOWS_DIR, '/etc/intelops/workflows');
+  assert.equal(engine.environment?.INTELOPS_WORKFLOW_POLICY, '/etc/intelops/workflow-policy.yaml');
+  assert.ok(engine.volumes?.includes('./deploy/workflows:/etc/intelops/workflows:ro'));
+  assert.ok(engine.volumes?.includes('./deploy/workflow-policy.yaml:/etc/intelops/workflow-policy.yaml:ro'));
+  // Every secret a shipped workflow names can be passed through from the host.
+  for (const file of readdirSync(join(repoRoot, 'deploy/workflows'))) {
+    const text = readFileSync(join(repoRoot, 'deploy/workflows', file), 'utf8');
+    for (const [, name] of text.matchAll(/(?:webhookSecret|tokenSecret|urlSecret|secret): ([a-z_]+)/g)) {
+      const variable = `INTELOPS_SECRET_${(name ?? '').toUpperCase()}`;
+      assert.ok(
+        engine.environment && variable in engine.environment,
+        `${file} needs ${variable}, which the engine does not get`
+      );
+    }
+  }
 });
 
 test('prometheus accepts Tempo service-graph remote writes and alerts to Alertmanager', () => {

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { startEngine } from '../testing/engine.ts';
 import type { RunningEngine } from '../testing/engine.ts';
 import { readJson } from '../testing/http.ts';
+import { waitFor } from '../testing/waitFor.ts';
 
 interface Received {
   key: string | undefined;
@@ -47,16 +48,6 @@ function alertmanager(alertname: string, service: string, severity: string) {
   return { version: '4', groupKey: alertname, status: 'firing', receiver: 'r', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: '', alerts: [alert] };
 }
 
-async function waitFor<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-  for (let tries = 0; tries < 200; tries++) {
-    const found = await read();
-    if (found !== undefined) {
-      return found;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${what}: not seen in 5 s`);
-}
 
 // The whole loop of execution: an event triggers a workflow, the policy holds its side effect for a person, the
 // approval lets it run, and the receiver gets the rendered message once.

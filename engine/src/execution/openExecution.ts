@@ -1,19 +1,24 @@
 import type { EngineConfig } from '../config.ts';
 import { ConfigError, ENV_VARS } from '../config.ts';
 import type { EngineLogger } from '../observability/logger.ts';
+import { llmResolver } from '../reasoning/llm/llmFromSettings.ts';
+import type { LlmChoice } from '../reasoning/llm/llmFromSettings.ts';
+import type { Settings } from '../settings/settings.ts';
 import { sourcesFromSettings } from '../sources/fromSettings.ts';
 import type { SourceSecrets } from '../sources/fromSettings.ts';
 import { loadSettings } from '../store/settings.ts';
-import type { Store } from '../store/store.ts';
+import type { Queryable, Store } from '../store/store.ts';
 import { parseEgressAllowlist } from './actions/egressRules.ts';
 import { GuardedHttpClient } from './actions/guardedHttp.ts';
+import { isRetryable } from './actions/outbound.ts';
 import { builtInActions } from './actions/registry.ts';
 import { SecretStore } from './actions/secrets.ts';
 import type { EventDispatcher } from './events/eventDispatcher.ts';
 import { DEFAULT_POLICY, loadPolicy } from './runs/policy.ts';
 import { WorkflowRunner } from './runs/runner.ts';
 import { eventTriggers } from './triggers/eventTriggers.ts';
-import type { RunContext } from './types.ts';
+import { WorkflowScheduler } from './triggers/scheduleTriggers.ts';
+import type { ActionDefinition, RunContext } from './types.ts';
 import { checkActionInput } from './workflows/actionInput.ts';
 import { compileCondition, conditionHolds } from './workflows/conditions.ts';
 import type { CompiledCondition } from './workflows/conditions.ts';
@@ -22,7 +27,13 @@ import { WorkflowCatalog } from './workflows/workflowCatalog.ts';
 
 export interface Execution {
   catalog: WorkflowCatalog;
+  /** Every action workflows may use, by name. */
+  actions: ReadonlyMap<string, ActionDefinition>;
   runner: WorkflowRunner;
+  /** Fires schedule triggers. */
+  scheduler: WorkflowScheduler;
+  /** A workflow was saved or deleted through the API: schedules follow at once. */
+  workflowsChanged(): void;
   /** Starts running workflows (after the server listens). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -35,6 +46,8 @@ export interface ExecutionDeps {
   events: EventDispatcher;
   sourceSecrets: SourceSecrets;
   clock?: () => Date;
+  /** The LLM resolver reasoning uses (settings over configuration); default: one of its own from `config`. */
+  llm?: (settings: Settings['llm']) => LlmChoice;
   /** The environment secrets are read from (INTELOPS_SECRET_<NAME>). */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -50,7 +63,7 @@ function egressRules(config: EngineConfig) {
 
 /**
  * Wires execution: the actions (behind the egress allowlist, with secrets by name), the workflow catalog (files and
- * API), the durable runner with its policy, and the triggers that start workflows from engine events.
+ * API), the durable runner with its policy, and the triggers that start workflows: engine events and schedules.
  */
 export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
   const { config, store, logger } = deps;
@@ -64,7 +77,10 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
     grafanaUrl = settings.grafana?.url;
     return sourcesFromSettings(settings, deps.sourceSecrets);
   };
-  const actions = builtInActions({ grafanaUrl: () => grafanaUrl });
+  const resolveLlm = deps.llm ?? llmResolver(config, logger);
+  // Resolved at each llm_summary step, so an LLM saved in the settings applies to the next one.
+  const llm = async () => resolveLlm((await loadSettings(store)).llm).client;
+  const actions = builtInActions({ grafanaUrl: () => grafanaUrl, llm });
   const catalog = new WorkflowCatalog({ store, actions, folder: config.workflowsDir });
   for (const error of await catalog.reload()) {
     logger.warn({ file: error.file, reason: error.message }, 'a workflow file did not load; the others did');
@@ -91,6 +107,7 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
     evaluate,
     render: (value, context) => renderTemplates(value, context),
     checkInput: (action, input) => checkActionInput(action, input),
+    retryable: isRetryable,
     policy,
     secrets,
     http,
@@ -99,19 +116,37 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
     runnerId: config.runnerId,
     clock,
   });
+  const workflows = async (db?: Queryable) => (await catalog.list(db)).workflows.map((entry) => entry.workflow);
   deps.events.subscribe(
     eventTriggers({
-      workflows: async (db) => (await catalog.list(db)).workflows.map((entry) => entry.workflow),
+      workflows,
       holds: evaluate,
       start: (workflow, trigger, subjects, options) => runner.start(workflow, trigger, subjects, options),
       logger,
       clock,
     })
   );
+  const scheduler = new WorkflowScheduler({
+    store,
+    workflows,
+    holds: evaluate,
+    start: (workflow, trigger, subjects, options) => runner.start(workflow, trigger, subjects, options),
+    logger,
+    clock,
+  });
   return {
     catalog,
+    actions,
     runner,
-    start: () => runner.resume(),
-    close: () => runner.close(),
+    scheduler,
+    workflowsChanged: () => scheduler.changed(),
+    async start() {
+      await runner.resume();
+      scheduler.start();
+    },
+    async close() {
+      await scheduler.stop();
+      await runner.close();
+    },
   };
 }

@@ -36,6 +36,7 @@ import { askRoutes } from './routes/ask.ts';
 import { llmTestRoutes } from './routes/llmTest.ts';
 import { tagRulesRoutes } from './routes/tagRules.ts';
 import { workflowRunRoutes } from './routes/workflowRuns.ts';
+import { workflowDraftRoutes } from './routes/workflowDraft.ts';
 import { workflowsRoutes } from './routes/workflows.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -109,7 +110,9 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   await app.register(changeRoutes, { prefix: API_PREFIX, store: deps.store, clock });
   await app.register(tagRulesRoutes, { prefix: API_PREFIX, store: deps.store });
   const { catalog, runner } = deps.execution;
-  await app.register(workflowsRoutes, { prefix: API_PREFIX, catalog });
+  // Schedules follow edits made through the API at once (files are read at start).
+  await app.register(workflowsRoutes, { prefix: API_PREFIX, catalog, onChanged: () => deps.execution.workflowsChanged() });
+  await app.register(workflowDraftRoutes, { prefix: API_PREFIX, store: deps.store, llm: deps.llm, actions: deps.execution.actions });
   await app.register(workflowRunRoutes, {
     prefix: API_PREFIX,
     runner,

@@ -35,6 +35,15 @@ const mockLookup = fakeDatasourceLookup([
       if (request.url.endsWith('/api/v1/incidents/inc-1')) {
         return { status: 200, data: INCIDENT };
       }
+      if (request.url.endsWith('/api/v1/workflows')) {
+        return { status: 200, data: { workflows: [], errors: [] } };
+      }
+      if (request.url.endsWith('/api/v1/workflow-runs')) {
+        return { status: 200, data: { runs: [] } };
+      }
+      if (request.url.endsWith('/api/v1/approvals')) {
+        return { status: 200, data: { approvals: [] } };
+      }
       return { status: 200, data: ENGINE_STATUS };
     },
   },
@@ -73,11 +82,20 @@ describe('App', () => {
     ['/agent-runs', testIds.pages.agentRuns, 'No agent runs yet'],
     ['/evals', testIds.pages.evals, 'No eval results yet'],
     ['/knowledge', testIds.pages.knowledge, 'No documents yet'],
-    ['/workflows', testIds.pages.workflows, 'No workflows yet'],
   ])('renders %s with an honest empty state', async (path, testId, message) => {
     renderAt(path);
     expect(await screen.findByTestId(testId)).toBeInTheDocument();
     expect(screen.getByText(message)).toBeInTheDocument();
+  });
+
+  it('reads the workflows, runs and approvals from the engine, and says how to add workflows when there are none', async () => {
+    renderAt('/workflows');
+    expect(await screen.findByTestId(testIds.pages.workflows)).toBeInTheDocument();
+    expect(await screen.findByTestId(testIds.workflows.listEmpty)).toHaveTextContent(
+      "No workflows yet. Put YAML files in the engine's workflow folder (INTELOPS_WORKFLOWS_DIR)"
+    );
+    expect(await screen.findByTestId(testIds.workflows.approvalsEmpty)).toBeInTheDocument();
+    expect(await screen.findByTestId(testIds.workflows.runsEmpty)).toBeInTheDocument();
   });
 
   it('lists incidents from the engine, and says where to send alerts when there are none', async () => {

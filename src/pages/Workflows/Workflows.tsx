@@ -1,18 +1,205 @@
-import React from 'react';
-import { PluginPage } from '@grafana/runtime';
-import { PageEmptyState } from '../../components/PageEmptyState/PageEmptyState';
+import React, { useCallback, useEffect, useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { css } from '@emotion/css';
+import { getTimeZone, type GrafanaTheme2 } from '@grafana/data';
+import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
+import { Badge, Button, Stack, Text, useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
+import { WorkflowApprovals } from '../../components/WorkflowApprovals/WorkflowApprovals';
+import { WorkflowDryRun } from '../../components/WorkflowDryRun/WorkflowDryRun';
+import { WorkflowEditor } from '../../components/WorkflowEditor/WorkflowEditor';
+import { WorkflowList } from '../../components/WorkflowList/WorkflowList';
+import { WorkflowRunDetail } from '../../components/WorkflowRunDetail/WorkflowRunDetail';
+import { WorkflowRuns } from '../../components/WorkflowRuns/WorkflowRuns';
+import type { DatasourceLookup } from '../../services/engineConnection';
+import { configuredEngineUrl } from '../../services/engineUrl';
+import { loadWorkflows } from '../../services/workflows';
+import { isOpenRun, loadApprovals, loadRun, loadRuns, type RunSummary } from '../../services/workflowsRuns';
+import { stillPending, useApprovalDecisions } from './useApprovalDecisions';
+import { useDryRun } from './useDryRun';
+import { useEngineRead } from './useEngineRead';
+import { useWorkflowEditor } from './useWorkflowEditor';
+import { parseWorkflowsUrl, type WorkflowsUrlState, writeWorkflowsUrl } from './workflowsUrlState';
 
-export default function Workflows() {
+interface Props {
+  /** Grafana's DataSourceSrv unless a test or the browser harness passes its own. */
+  lookup?: DatasourceLookup;
+}
+
+/** Runs still going on are read again this often; approvals too, since new ones arrive and old ones expire. */
+const RUNS_REFRESH_MS = 10_000;
+const RUN_REFRESH_MS = 2_000;
+const APPROVALS_REFRESH_MS = 30_000;
+
+const anyOpen = (runs: RunSummary[]) => runs.some((run) => isOpenRun(run.status));
+const always = () => true;
+
+export default function Workflows({ lookup }: Props) {
+  // getDataSourceSrv works on every supported Grafana (>=12.3); its replacements in @grafana/runtime/unstable may not.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  const datasources = useMemo(() => lookup ?? getDataSourceSrv(), [lookup]);
+  const styles = useStyles2(getStyles);
+  const timeZone = getTimeZone();
+  const [params, setParams] = useSearchParams();
+  const url = useMemo(() => parseWorkflowsUrl(params), [params]);
+  const navigate = useCallback(
+    (change: (state: WorkflowsUrlState) => WorkflowsUrlState) =>
+      setParams((current) => writeWorkflowsUrl(current, change(parseWorkflowsUrl(current)))),
+    [setParams]
+  );
+
+  const workflows = useEngineRead(useCallback(() => loadWorkflows(datasources), [datasources]));
+  const runs = useEngineRead(
+    useCallback(() => loadRuns(datasources), [datasources]),
+    { repeatMs: RUNS_REFRESH_MS, repeatWhile: anyOpen }
+  );
+  const approvals = useEngineRead(
+    useCallback(() => loadApprovals(datasources), [datasources]),
+    { repeatMs: APPROVALS_REFRESH_MS, repeatWhile: always }
+  );
+  const runId = url.run;
+  const run = useEngineRead(
+    useMemo(() => (runId === undefined ? undefined : () => loadRun(datasources, runId)), [datasources, runId]),
+    { repeatMs: RUN_REFRESH_MS, repeatWhile: (detail) => isOpenRun(detail.status) }
+  );
+
+  const { reload: reloadWorkflows } = workflows;
+  const onChanged = useCallback(
+    (name: string, change: 'saved' | 'deleted') => {
+      reloadWorkflows();
+      navigate((state) => ({
+        ...state,
+        workflow: change === 'saved' ? { name, isNew: false } : undefined,
+      }));
+    },
+    [reloadWorkflows, navigate]
+  );
+  const editor = useWorkflowEditor(datasources, url.workflow, { onChanged });
+  const dryRun = useDryRun(datasources);
+  const selectedName = url.workflow?.name;
+  const { reset: resetDryRun } = dryRun;
+  useEffect(resetDryRun, [selectedName, resetDryRun]);
+  const { reload: reloadRuns } = runs;
+  const dryRunDone = dryRun.view.phase === 'done';
+  useEffect(() => {
+    if (dryRunDone) {
+      reloadRuns();
+    }
+  }, [dryRunDone, reloadRuns]);
+
+  const { reload: reloadRun } = run;
+  const onDecided = useCallback(() => {
+    reloadRuns();
+    reloadRun();
+  }, [reloadRuns, reloadRun]);
+  const { decisions, decide } = useApprovalDecisions(datasources, onDecided);
+  const pendingCount = approvals.view.phase === 'data' ? stillPending(approvals.view.value, decisions).length : 0;
+
+  const refreshAll = () => {
+    workflows.reload();
+    runs.reload();
+    approvals.reload();
+    if (runId !== undefined) {
+      reloadRun();
+    }
+  };
+  const openRun = (id: string) => navigate((state) => ({ ...state, run: id }));
+  const dryRunning = dryRun.view.phase === 'starting' || dryRun.view.phase === 'running';
+
   return (
-    <PluginPage subTitle="What happens when an incident opens: annotations, tickets, inspections, remediation">
+    <PluginPage subTitle="What happens when an incident opens: messages, tickets, inspections, remediation behind approval">
       <div data-testid={testIds.pages.workflows}>
-        <PageEmptyState message="No workflows yet">
-          Declarative YAML workflows triggered by incident events will be edited here with validation at the right line,
-          together with their recent runs, step status, a dry run, and approvals for side effects. The engine runs
-          workflows once its execution stage is in place.
-        </PageEmptyState>
+        <Stack direction="column" gap={3}>
+          <Stack direction="row" justifyContent="space-between" alignItems="center">
+            <div data-testid={testIds.workflows.pendingBadge}>
+              {pendingCount > 0 ? (
+                <a href="#workflow-approvals" className={styles.badgeLink}>
+                  <Badge
+                    color="orange"
+                    icon="bell"
+                    text={`${pendingCount} pending approval${pendingCount === 1 ? '' : 's'}`}
+                  />
+                </a>
+              ) : null}
+            </div>
+            <Button variant="secondary" icon="sync" onClick={refreshAll} data-testid={testIds.workflows.refresh}>
+              Refresh
+            </Button>
+          </Stack>
+
+          <section aria-labelledby="workflow-approvals" className={styles.section}>
+            <Text element="h2" variant="h3" id="workflow-approvals">
+              Pending approvals
+            </Text>
+            <div data-testid={testIds.workflows.approvals}>
+              <WorkflowApprovals
+                view={approvals.view}
+                decisions={decisions}
+                onDecide={decide}
+                onOpenRun={openRun}
+                onReload={approvals.reload}
+                timeZone={timeZone}
+              />
+            </div>
+          </section>
+
+          <section aria-labelledby="workflow-definitions" className={styles.section}>
+            <Text element="h2" variant="h3" id="workflow-definitions">
+              Workflows
+            </Text>
+            <WorkflowList
+              view={workflows.view}
+              selected={selectedName}
+              onSelect={(name) => navigate((state) => ({ ...state, workflow: { name, isNew: false } }))}
+              onCreate={(name) => navigate((state) => ({ ...state, workflow: { name, isNew: true } }))}
+              onReload={workflows.reload}
+              engineUrl={configuredEngineUrl(datasources)}
+            />
+            {url.workflow && (
+              <WorkflowEditor
+                view={editor.view}
+                timeZone={timeZone}
+                onEdit={editor.edit}
+                onSave={editor.save}
+                onDelete={editor.remove}
+                onDryRun={() => selectedName && dryRun.start(selectedName)}
+                onReload={editor.reload}
+                dryRunning={dryRunning}
+              >
+                <WorkflowDryRun view={dryRun.view} />
+              </WorkflowEditor>
+            )}
+          </section>
+
+          <section aria-labelledby="workflow-runs" className={styles.section}>
+            <Text element="h2" variant="h3" id="workflow-runs">
+              Recent runs
+            </Text>
+            <WorkflowRuns
+              view={runs.view}
+              selected={runId}
+              onSelect={openRun}
+              onReload={runs.reload}
+              timeZone={timeZone}
+            />
+            {runId !== undefined && (
+              <WorkflowRunDetail
+                view={run.view}
+                timeZone={timeZone}
+                onReload={reloadRun}
+                onClose={() => navigate((state) => ({ ...state, run: undefined }))}
+              />
+            )}
+          </section>
+        </Stack>
       </div>
     </PluginPage>
   );
+}
+
+function getStyles(theme: GrafanaTheme2) {
+  return {
+    section: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1.5) }),
+    badgeLink: css({ textDecoration: 'none' }),
+  };
 }

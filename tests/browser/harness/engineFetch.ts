@@ -10,9 +10,10 @@ export const browserEngineFetch: EngineFetch = (request) => {
   for (const [key, value] of Object.entries(request.params ?? {})) {
     url.searchParams.set(key, String(value));
   }
-  // backendSrv sends an object body as JSON; so does this stand-in.
-  const body = request.data === undefined ? undefined : JSON.stringify(request.data);
-  const headers = body === undefined ? undefined : { 'content-type': 'application/json' };
+  // backendSrv sends an object body as JSON and a string as is with the caller's content type; so does this stand-in.
+  const text = typeof request.data === 'string';
+  const body = request.data === undefined ? undefined : text ? request.data : JSON.stringify(request.data);
+  const headers = body === undefined ? undefined : text ? request.headers : { 'content-type': 'application/json' };
   return from(fetch(url, { method: request.method ?? 'GET', body, headers })).pipe(
     mergeMap(async (response) => {
       const text = await response.text();

@@ -9,6 +9,7 @@ import { intelOpsSettings } from '../../../src/datasource/testing/instanceSettin
 import Incidents from '../../../src/pages/Incidents/Incidents';
 import Investigation from '../../../src/pages/Investigation/Investigation';
 import Settings from '../../../src/pages/Settings/Settings';
+import Workflows from '../../../src/pages/Workflows/Workflows';
 import type { DatasourceLookup } from '../../../src/services/engineConnection';
 import { browserEngineFetch } from './engineFetch';
 
@@ -31,7 +32,7 @@ function harnessLookup(engine: string): DatasourceLookup {
   };
 }
 
-/** Grafana's page background in one theme, with the app's incident and settings routes (as App.tsx declares them). */
+/** Grafana's page background in one theme, with the app's incident, settings and workflow routes (as App.tsx declares them). */
 export function PageHarness({ mode, engine }: { mode: 'dark' | 'light'; engine: string }) {
   const theme = createTheme({ colors: { mode } });
   // One lookup per page: a new one would make the pages read the engine again.
@@ -54,6 +55,7 @@ export function PageHarness({ mode, engine }: { mode: 'dark' | 'light'; engine: 
             <Route path={`${APP_PATH}/${ROUTES.Incidents}`} element={<Incidents lookup={lookup} />} />
             <Route path={`${APP_PATH}/${ROUTES.Incidents}/:incidentId`} element={<Investigation lookup={lookup} />} />
             <Route path={`${APP_PATH}/${ROUTES.Settings}`} element={<Settings lookup={lookup} />} />
+            <Route path={`${APP_PATH}/${ROUTES.Workflows}`} element={<Workflows lookup={lookup} />} />
           </Routes>
         </BrowserRouter>
       </main>

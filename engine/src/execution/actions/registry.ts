@@ -3,10 +3,15 @@ import { mattermostAction, slackAction, teamsAction } from './chat.ts';
 import { grafanaAnnotationAction } from './grafanaAnnotation.ts';
 import type { GrafanaAnnotationOptions } from './grafanaAnnotation.ts';
 import { inspectionAction } from './inspection.ts';
+import { llmSummaryAction } from './llmSummary.ts';
+import type { LlmProvider } from './llmSummary.ts';
 import { pagerDutyAction } from './pagerduty.ts';
 import { remediationAction, webhookAction } from './webhook.ts';
 
-export type BuiltInActionOptions = GrafanaAnnotationOptions;
+export interface BuiltInActionOptions extends GrafanaAnnotationOptions {
+  /** The LLM llm_summary writes with; without this option there is no llm_summary action. */
+  llm?: LlmProvider;
+}
 
 /** Every action the engine ships, by name. Inputs are checked against each `input` schema before `run`. */
 export function builtInActions(options: BuiltInActionOptions = {}): Map<string, ActionDefinition> {
@@ -20,6 +25,7 @@ export function builtInActions(options: BuiltInActionOptions = {}): Map<string, 
     grafanaAnnotationAction(options),
     remediationAction,
     inspectionAction,
+    ...(options.llm === undefined ? [] : [llmSummaryAction(options.llm)]),
   ];
   return new Map(actions.map((action) => [action.name, action]));
 }

@@ -35,7 +35,7 @@ import { TRIGGER_KINDS } from '../types.ts';
 import type { ActionDefinition, GuardedHttp, RunContext, SecretResolver, TriggerKind, Workflow, WorkflowStep } from '../types.ts';
 import { DEFAULT_POLICY, decideStep, policySubject } from './policy.ts';
 import type { Policy } from './policy.ts';
-import { runAction } from './runAction.ts';
+import { runAction, StepTimeoutError } from './runAction.ts';
 import { runContext, stepsOfSnapshot, subjectsOfSnapshot, toSnapshot } from './snapshot.ts';
 import type { RunSubjects } from './snapshot.ts';
 
@@ -71,6 +71,8 @@ export interface WorkflowRunnerOptions {
   /** The upstream clients inspections read; a function follows the settings as they change. */
   sources: Sources | (() => Promise<Sources>);
   logger: EngineLogger;
+  /** Whether a failed attempt may succeed if tried again (a timeout, a 503); by default every failure is retried. */
+  retryable?: (error: unknown) => boolean;
   /** Names this replica in claims; a stable one lets a restarted replica take its runs back without waiting for the lease. */
   runnerId?: string;
   clock?: () => Date;
@@ -164,6 +166,7 @@ export class WorkflowRunner {
   private readonly secrets: SecretResolver;
   private readonly http: GuardedHttp;
   private readonly sources: Sources | (() => Promise<Sources>);
+  private readonly retryable: (error: unknown) => boolean;
   private readonly logger: EngineLogger;
   private readonly clock: () => Date;
   private readonly leaseMs: number;
@@ -191,6 +194,7 @@ export class WorkflowRunner {
     this.secrets = options.secrets;
     this.http = options.http;
     this.sources = options.sources;
+    this.retryable = options.retryable ?? (() => true);
     this.runnerId = options.runnerId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.logger = options.logger.child({ runner: this.runnerId });
     this.clock = options.clock ?? (() => new Date());
@@ -627,7 +631,9 @@ export class WorkflowRunner {
       if (stop.aborted) {
         throw stop.reason instanceof Error ? stop.reason : new StoppedError('stopped');
       }
-      return this.attemptFailed(run, step, row, attempt, this.secrets.redact(messageOf(error)), Math.round(performance.now() - started));
+      // A step timeout is worth another attempt; otherwise the action's error says whether one could help.
+      const again = error instanceof StepTimeoutError || this.retryable(error);
+      return this.attemptFailed(run, step, row, attempt, this.secrets.redact(messageOf(error)), Math.round(performance.now() - started), again);
     }
     const stored = this.redactValue(output);
     const durationMs = Math.round(performance.now() - started);
@@ -638,9 +644,17 @@ export class WorkflowRunner {
     return { kind: 'next', status: 'succeeded', output: stored };
   }
 
-  private async attemptFailed(run: StoredRun, step: WorkflowStep, row: StoredStep, attempt: number, error: string, durationMs: number): Promise<Outcome> {
-    this.logger.warn({ run: run.id, workflow: run.workflow, step: row.stepId, attempt, error }, 'workflow step attempt failed');
-    if (attempt <= step.retries) {
+  private async attemptFailed(
+    run: StoredRun,
+    step: WorkflowStep,
+    row: StoredStep,
+    attempt: number,
+    error: string,
+    durationMs: number,
+    retryable: boolean
+  ): Promise<Outcome> {
+    this.logger.warn({ run: run.id, workflow: run.workflow, step: row.stepId, attempt, error, retryable }, 'workflow step attempt failed');
+    if (retryable && attempt <= step.retries) {
       const backoffMs = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (attempt - 1));
       const next = new Date(this.clock().getTime() + backoffMs);
       return {

@@ -44,7 +44,8 @@ export async function pingLlm(client: LlmClient, signal?: AbortSignal): Promise<
   }
 }
 
-function refusesMaxTokens(error: unknown): boolean {
+/** Whether an endpoint refused max_tokens (newer OpenAI models want max_completion_tokens). */
+export function refusesMaxTokens(error: unknown): boolean {
   return error instanceof BadRequestError && (error.param === 'max_tokens' || /max_tokens/.test(error.message));
 }
 

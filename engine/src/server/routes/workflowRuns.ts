@@ -26,7 +26,7 @@ const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, descr
 const Time = Type.String({ format: 'date-time' });
 const OptionalTime = Type.Union([Time, Type.Null()]);
 
-const RunSummarySchema = Type.Object(
+export const RunSummarySchema = Type.Object(
   {
     id: Type.String(),
     workflow: Type.String(),
@@ -40,7 +40,7 @@ const RunSummarySchema = Type.Object(
   { title: 'WorkflowRunSummary' }
 );
 
-const ApprovalSchema = Type.Object(
+export const ApprovalSchema = Type.Object(
   {
     id: Type.String(),
     runId: Type.String(),
@@ -57,7 +57,7 @@ const ApprovalSchema = Type.Object(
   { title: 'WorkflowApproval' }
 );
 
-const RunDetailSchema = Type.Object(
+export const RunDetailSchema = Type.Object(
   {
     ...RunSummarySchema.properties,
     context: Type.Unknown({ description: 'The trigger’s incident, RCA, change and inputs, secrets redacted' }),
@@ -91,6 +91,9 @@ const RunDetailSchema = Type.Object(
   },
   { title: 'WorkflowRun' }
 );
+
+export const RunListSchema = Type.Object({ runs: Type.Array(RunSummarySchema) });
+export const ApprovalListSchema = Type.Object({ approvals: Type.Array(ApprovalSchema) });
 
 function runSummary(run: StoredRun) {
   return {
@@ -231,7 +234,7 @@ export const workflowRunRoutes: FastifyPluginAsyncTypebox<WorkflowRunRoutesOptio
           },
           { additionalProperties: false }
         ),
-        response: { 200: Type.Object({ runs: Type.Array(RunSummarySchema) }), 400: ErrorResponseSchema, 401: ErrorResponseSchema },
+        response: { 200: RunListSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema },
       },
     },
     async (request) => {
@@ -296,7 +299,7 @@ export const workflowRunRoutes: FastifyPluginAsyncTypebox<WorkflowRunRoutesOptio
           { state: Type.Optional(Type.String({ enum: ['pending', 'decided', 'all'] })), limit: Limit },
           { additionalProperties: false }
         ),
-        response: { 200: Type.Object({ approvals: Type.Array(ApprovalSchema) }), 400: ErrorResponseSchema, 401: ErrorResponseSchema },
+        response: { 200: ApprovalListSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema },
       },
     },
     async (request) => {

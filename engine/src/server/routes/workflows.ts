@@ -42,7 +42,7 @@ const WorkflowSummarySchema = Type.Object(
   { title: 'WorkflowSummary' }
 );
 
-const WorkflowListSchema = Type.Object(
+export const WorkflowListSchema = Type.Object(
   {
     workflows: Type.Array(WorkflowSummarySchema),
     errors: Type.Array(
@@ -68,7 +68,7 @@ const StepViewSchema = Type.Object({
   approval: Type.Enum(['auto', 'required'] as const),
 });
 
-const WorkflowViewSchema = Type.Object(
+export const WorkflowViewSchema = Type.Object(
   {
     name: Type.String(),
     description: Type.Optional(Type.String()),
