@@ -99,7 +99,7 @@ export async function writeAlertBatch(tx: Queryable, batch: AlertBatch, now: Dat
        returning id, status, (xmax = 0) as is_new
      ), previous as (
        -- Sibling CTEs read the table as it was before this statement: the status before the upsert.
-       select id, status from incidents where id in (select r.id from jsonb_to_recordset($15::jsonb) as r(id text))
+       select id, status from incidents where id in (select id from summarized)
      ), events as (
        insert into engine_events (kind, subject, at)
        select e.kind, e.id, $2

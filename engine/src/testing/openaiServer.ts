@@ -1,3 +1,4 @@
+import type { LlmConfig } from '../config.ts';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
@@ -326,4 +327,19 @@ export function wordVector(text: string): number[] {
   }
   const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
   return norm === 0 ? vector : vector.map((value) => value / norm);
+}
+
+/** An LLM configuration pointing at a test server: no retries, short timeouts, no embeddings; override what a test needs. */
+export function testLlmConfig(baseUrl: string, overrides: Partial<LlmConfig> = {}): LlmConfig {
+  return {
+    baseUrl,
+    model: 'gpt-test',
+    apiKey: undefined,
+    timeoutMs: 5000,
+    maxRetries: 0,
+    tokenBudget: 12_000,
+    embeddingModel: undefined,
+    apiVersion: undefined,
+    ...overrides,
+  };
 }

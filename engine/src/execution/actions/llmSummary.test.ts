@@ -5,7 +5,7 @@ import { createLogger } from '../../observability/logger.ts';
 import { createLlmClient } from '../../reasoning/llm/client.ts';
 import { FENCE_CLOSE, FENCE_OPEN } from '../../reasoning/llm/fence.ts';
 import { captureLogs } from '../../testing/logs.ts';
-import { startOpenAiServer } from '../../testing/openaiServer.ts';
+import { startOpenAiServer, testLlmConfig } from '../../testing/openaiServer.ts';
 import type { OpenAiServer } from '../../testing/openaiServer.ts';
 import type { ActionContext } from '../types.ts';
 import { checkActionInput } from '../workflows/actionInput.ts';
@@ -19,17 +19,8 @@ const API_KEY = 'sk-test-summary-key-0123456789';
 
 describe('llm_summary', () => {
   let server: OpenAiServer;
-  const config = (overrides: Partial<LlmConfig> = {}): LlmConfig => ({
-    baseUrl: server.baseUrl,
-    model: 'gpt-test',
-    apiKey: API_KEY,
-    timeoutMs: 5000,
-    maxRetries: 0,
-    tokenBudget: 12000,
-    embeddingModel: undefined,
-    apiVersion: undefined,
-    ...overrides,
-  });
+  const config = (overrides: Partial<LlmConfig> = {}): LlmConfig =>
+    testLlmConfig(server.baseUrl, { apiKey: API_KEY, ...overrides });
   const context = (logs = captureLogs()): ActionContext => ({
     idempotencyKey: 'run-1/summary',
     dryRun: false,

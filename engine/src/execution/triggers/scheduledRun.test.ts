@@ -6,7 +6,7 @@ import { listSchedules } from '../../store/workflowSchedules.ts';
 import { startEngine } from '../../testing/engine.ts';
 import type { RunningEngine } from '../../testing/engine.ts';
 import { readJson } from '../../testing/http.ts';
-import { startOpenAiServer } from '../../testing/openaiServer.ts';
+import { startOpenAiServer, testLlmConfig } from '../../testing/openaiServer.ts';
 import type { OpenAiServer } from '../../testing/openaiServer.ts';
 import { tempDir } from '../../testing/temp.ts';
 import type { TempDir } from '../../testing/temp.ts';
@@ -39,7 +39,7 @@ describe('a scheduled workflow in the engine', () => {
     folder = await tempDir('scheduled-workflows');
     await writeFile(path.join(folder.path, 'morning-summary.yaml'), REPORT);
     engine = await startEngine({
-      llm: { baseUrl: llm.baseUrl, model: 'summary-model', apiKey: undefined, timeoutMs: 5000, maxRetries: 0, tokenBudget: 8000, embeddingModel: undefined, apiVersion: undefined },
+      llm: testLlmConfig(llm.baseUrl, { model: 'summary-model', tokenBudget: 8000 }),
       execution: { workflowsDir: folder.path },
       engine: { clock: () => new Date(now) },
     });

@@ -1,4 +1,4 @@
-import type { CallEdge } from '../../perception/evidence.ts';
+import type { MergedEdge } from '../../context/mergedGraph.ts';
 import type { RankedCause } from '../ranking/rankRootCauses.ts';
 import { MAX_CAUSES } from '../rootCause.ts';
 import type { IncidentGraph } from '../rootCause.ts';
@@ -7,7 +7,8 @@ import type { IncidentGraph } from '../rootCause.ts';
 export function incidentGraph(
   services: readonly string[],
   incidentServices: readonly string[],
-  edges: readonly CallEdge[],
+  /** The merged graph's edges: each once, none from a service to itself. */
+  edges: readonly MergedEdge[],
   ranking: readonly RankedCause[]
 ): IncidentGraph {
   const shown = new Set(services);
@@ -19,7 +20,6 @@ export function incidentGraph(
       .map((ranked, index) => [ranked.service, index + 1])
   );
   const scoreOf = new Map(ranking.map((ranked) => [ranked.service, ranked.score]));
-  const seen = new Set<string>();
   return {
     nodes: [...shown].map((service) => ({
       service,
@@ -28,12 +28,7 @@ export function incidentGraph(
       inIncident: inIncident.has(service),
     })),
     edges: edges
-      .filter((edge) => {
-        const key = `${edge.client}\u0000${edge.server}`;
-        const keep = edge.client !== edge.server && shown.has(edge.client) && shown.has(edge.server) && !seen.has(key);
-        seen.add(key);
-        return keep;
-      })
+      .filter(({ client, server }) => shown.has(client) && shown.has(server))
       .map(({ client, server }) => ({ client, server })),
   };
 }

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { LlmConfig } from '../../config.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { captureLogs } from '../../testing/logs.ts';
-import { startOpenAiServer } from '../../testing/openaiServer.ts';
+import { startOpenAiServer, testLlmConfig } from '../../testing/openaiServer.ts';
 import type { OpenAiServer } from '../../testing/openaiServer.ts';
 import { answerQuestion, MAX_QUESTION_CHARS, QUESTION_SCHEMA, QUESTION_SCHEMA_NAME } from './answerQuestion.ts';
 import type { QuestionInput, QuestionOutcome } from './answerQuestion.ts';
@@ -40,17 +40,8 @@ function userMessage(body: Record<string, unknown>): string {
 
 describe('answerQuestion through the openai client', () => {
   let server: OpenAiServer;
-  const config = (overrides: Partial<LlmConfig> = {}): LlmConfig => ({
-    baseUrl: server.baseUrl,
-    model: 'gpt-test',
-    apiKey: API_KEY,
-    timeoutMs: 5000,
-    maxRetries: 0,
-    tokenBudget: 12000,
-    embeddingModel: undefined,
-    apiVersion: undefined,
-    ...overrides,
-  });
+  const config = (overrides: Partial<LlmConfig> = {}): LlmConfig =>
+    testLlmConfig(server.baseUrl, { apiKey: API_KEY, ...overrides });
   const failure = (outcome: QuestionOutcome): string => {
     assert.equal(outcome.ok, false, `expected a failure, got ${JSON.stringify(outcome)}`);
     return outcome.ok ? '' : outcome.reason;

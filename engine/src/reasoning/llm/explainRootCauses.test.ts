@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { LlmConfig } from '../../config.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { captureLogs } from '../../testing/logs.ts';
-import { startOpenAiServer } from '../../testing/openaiServer.ts';
+import { startOpenAiServer, testLlmConfig } from '../../testing/openaiServer.ts';
 import type { OpenAiServer } from '../../testing/openaiServer.ts';
 import { ANSWER_SCHEMA, ANSWER_SCHEMA_NAME } from './answer.ts';
 import { createLlmClient } from './client.ts';
@@ -16,17 +16,8 @@ const API_KEY = 'sk-test-5f1c9a77d2b04e1e';
 
 describe('explainRootCauses through the openai client', () => {
   let server: OpenAiServer;
-  const config = (overrides: Partial<LlmConfig> = {}): LlmConfig => ({
-    baseUrl: server.baseUrl,
-    model: 'gpt-test',
-    apiKey: API_KEY,
-    timeoutMs: 5000,
-    maxRetries: 2,
-    tokenBudget: 12000,
-    embeddingModel: undefined,
-    apiVersion: undefined,
-    ...overrides,
-  });
+  const config = (overrides: Partial<LlmConfig> = {}): LlmConfig =>
+    testLlmConfig(server.baseUrl, { apiKey: API_KEY, maxRetries: 2, ...overrides });
 
   before(async () => {
     server = await startOpenAiServer();

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startEngine } from '../../testing/engine.ts';
 import type { RunningEngine } from '../../testing/engine.ts';
 import { readError, readJson } from '../../testing/http.ts';
-import { startOpenAiServer } from '../../testing/openaiServer.ts';
+import { startOpenAiServer, testLlmConfig } from '../../testing/openaiServer.ts';
 import type { OpenAiServer } from '../../testing/openaiServer.ts';
 
 const MINUTE = 60_000;
@@ -59,16 +59,7 @@ describe('POST /api/v1/incidents/{id}/ask with an LLM (a local OpenAI-compatible
     llm = await startOpenAiServer();
     engine = await startEngine({
       engine: { clock: () => new Date(t + 30 * MINUTE) },
-      llm: {
-        baseUrl: llm.baseUrl,
-        model: 'test-model',
-        apiKey,
-        timeoutMs: 5000,
-        maxRetries: 0,
-        tokenBudget: 12_000,
-        embeddingModel: undefined,
-        apiVersion: undefined,
-      },
+      llm: testLlmConfig(llm.baseUrl, { model: 'test-model', apiKey }),
     });
     const cmdb = await engine.request('/api/v1/cmdb', {
       method: 'PUT',

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { startEngine } from '../../testing/engine.ts';
 import type { RunningEngine } from '../../testing/engine.ts';
 import { readError, readJson } from '../../testing/http.ts';
-import { startOpenAiServer } from '../../testing/openaiServer.ts';
+import { startOpenAiServer, testLlmConfig } from '../../testing/openaiServer.ts';
 import type { OpenAiServer } from '../../testing/openaiServer.ts';
 
 const KEY = 'sk-test-llm-key-0123456789';
@@ -21,16 +21,7 @@ describe('POST /api/v1/llm/test', () => {
     llm = await startOpenAiServer();
     other = await startOpenAiServer();
     engine = await startEngine({
-      llm: {
-        baseUrl: llm.baseUrl,
-        model: 'configured-model',
-        apiKey: KEY,
-        timeoutMs: TIMEOUT_MS,
-        maxRetries: 0,
-        tokenBudget: 8000,
-        embeddingModel: undefined,
-        apiVersion: undefined,
-      },
+      llm: testLlmConfig(llm.baseUrl, { model: 'configured-model', apiKey: KEY, timeoutMs: TIMEOUT_MS, tokenBudget: 8000 }),
     });
   });
   after(async () => {

@@ -6,7 +6,7 @@ import type { RunningEngine } from '../../testing/engine.ts';
 import { readError, readJson } from '../../testing/http.ts';
 import { PROMETHEUS_MISSING, startPrometheus } from '../../testing/prometheusServer.ts';
 import type { PrometheusServer, RecordedSeries } from '../../testing/prometheusServer.ts';
-import { startOpenAiServer } from '../../testing/openaiServer.ts';
+import { startOpenAiServer, testLlmConfig } from '../../testing/openaiServer.ts';
 import type { OpenAiServer } from '../../testing/openaiServer.ts';
 import { gaussian, seededRandom } from '../../testing/random.ts';
 
@@ -305,16 +305,7 @@ describe('root causes refined by an LLM (a local OpenAI-compatible server)', () 
     llm = await startOpenAiServer();
     engine = await startEngine({
       engine: { clock: () => new Date(t + 30 * MINUTE) },
-      llm: {
-        baseUrl: llm.baseUrl,
-        model: 'test-model',
-        apiKey,
-        timeoutMs: 5000,
-        maxRetries: 0,
-        tokenBudget: 12_000,
-        embeddingModel: undefined,
-        apiVersion: undefined,
-      },
+      llm: testLlmConfig(llm.baseUrl, { model: 'test-model', apiKey }),
     });
     await engine.request('/api/v1/alerts/alertmanager', {
       method: 'POST',

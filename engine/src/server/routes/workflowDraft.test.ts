@@ -7,7 +7,7 @@ import type { WorkflowDraft } from '../../execution/workflows/draftWorkflow.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { llmResolver } from '../../reasoning/llm/llmFromSettings.ts';
 import { listStoredWorkflows } from '../../store/workflows.ts';
-import { startOpenAiServer } from '../../testing/openaiServer.ts';
+import { startOpenAiServer, testLlmConfig } from '../../testing/openaiServer.ts';
 import type { OpenAiServer } from '../../testing/openaiServer.ts';
 import { sharedPgliteStore } from '../../testing/stores.ts';
 import { bodiesPlugin } from '../bodies.ts';
@@ -77,7 +77,7 @@ describe('POST /api/v1/workflows/draft', () => {
     server = await startOpenAiServer();
     app = await appWith(
       {
-        llm: { baseUrl: server.baseUrl, model: 'draft-model', apiKey: KEY, timeoutMs: 5000, maxRetries: 0, tokenBudget: 12000, embeddingModel: undefined, apiVersion: undefined },
+        llm: testLlmConfig(server.baseUrl, { model: 'draft-model', apiKey: KEY }),
         llmApiKey: undefined,
       },
       store()
