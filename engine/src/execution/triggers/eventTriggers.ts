@@ -49,9 +49,16 @@ async function subjectsOf(event: EngineEvent, tx: Queryable, now: Date): Promise
  * incident, analysis or change. Runs are written in the event's transaction, so each event starts them once.
  */
 export function eventTriggers(deps: TriggerDeps): EventHandler {
+  // The workflows are read once per dispatch transaction, not once per event: a storm brings thousands of events.
+  const workflowsOf = new WeakMap<Queryable, Promise<Workflow[]>>();
   return async (event, tx) => {
     const kind: TriggerKind = event.kind;
-    const matching = (await deps.workflows(tx)).filter((workflow) => workflow.triggers.some((trigger) => trigger.on === kind));
+    let workflows = workflowsOf.get(tx);
+    if (workflows === undefined) {
+      workflows = deps.workflows(tx);
+      workflowsOf.set(tx, workflows);
+    }
+    const matching = (await workflows).filter((workflow) => workflow.triggers.some((trigger) => trigger.on === kind));
     if (matching.length === 0) {
       return;
     }
