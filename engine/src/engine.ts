@@ -84,7 +84,7 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
     });
     const sourceSecrets = { prometheusAuth: config.prometheusAuth, lokiAuth: config.lokiAuth, tempoAuth: config.tempoAuth };
     const llm = llmResolver(config, logger);
-    execution = await openExecution({ config, store, logger, events, sourceSecrets, clock: options.clock, llm });
+    execution = await openExecution({ config, store, logger, events, sourceSecrets, clock: options.clock, llm, metrics: metrics.execution, intake });
     const library = await TemplateLibrary.open(store, metrics.perception);
     logger.info({ templates: library.size }, 'log templates loaded');
     // Embeddings index the knowledge base at start, so their endpoint is the configured one, not a setting.

@@ -24,6 +24,7 @@ describe('parseWorkflowList', () => {
       ['checkout-response', 3, 'file'],
       ['restart-payments', 2, 'api'],
       ['morning-inspection', 2, 'api'],
+      ['scale-service', 4, 'api'],
     ]);
     expect(list.workflows[2]?.triggers).toEqual([{ on: 'schedule', cron: '0 7 * * 1-5', timezone: 'Europe/Berlin' }]);
     expect(list.errors).toHaveLength(1);
@@ -67,7 +68,7 @@ describe('workflowContentType', () => {
 describe('loadWorkflows, saveWorkflow and deleteWorkflow', () => {
   it('reads the list through the datasource', async () => {
     const lookup = engine({ status: 200, data: workflowListJson(NOW) });
-    expect(await loadWorkflows(lookup)).toMatchObject({ state: 'ok', value: { workflows: { length: 3 } } });
+    expect(await loadWorkflows(lookup)).toMatchObject({ state: 'ok', value: { workflows: { length: 4 } } });
     expect(lookup.requests.map((r) => [r.method, r.url])).toEqual([['GET', PROXY]]);
   });
 

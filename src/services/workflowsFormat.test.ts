@@ -1,6 +1,9 @@
 import {
   auditDetailText,
   dryRunResult,
+  inText,
+  stepHold,
+  stepHoldText,
   jsonText,
   loadErrorText,
   newWorkflowText,
@@ -68,5 +71,40 @@ describe('workflow words', () => {
 
   it('starts a new workflow with its name and a manual trigger', () => {
     expect(newWorkflowText('nightly')).toMatch(/^name: nightly\n[\s\S]*- on: manual\n/);
+  });
+});
+
+describe('steps holding a run', () => {
+  const NOW = Date.parse('2026-11-20T10:00:00Z');
+  const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+  const pending = (attempt: number, minutes: number): RunStep => ({
+    ...step(null),
+    status: 'pending',
+    attempt,
+    nextAttemptAt: new Date(NOW + minutes * 60_000).toISOString(),
+  });
+
+  it('says how long until a time', () => {
+    expect(inText(45_000)).toBe('in 45 s');
+    expect(inText(12 * 60_000 - 10_000)).toBe('in 12 min');
+    expect(inText(125 * 60_000)).toBe('in 2 h 5 min');
+    expect(inText(120 * 60_000)).toBe('in 2 h');
+    expect(inText(76 * 3_600_000)).toBe('in 3 d 4 h');
+    expect(inText(-5000)).toBe('due now');
+  });
+
+  it('shows a wait step as waiting until its time, and a failed attempt as its next retry', () => {
+    const wait = stepHold(pending(0, 12));
+    expect(wait).toEqual({ kind: 'wait', at: NOW + 12 * 60_000 });
+    expect(wait && stepHoldText(wait, NOW, time)).toBe('Waits until 10:12:00 (in 12 min)');
+    const retry = stepHold(pending(1, 0.5));
+    expect(retry).toEqual({ kind: 'retry', at: NOW + 30_000, attempt: 2 });
+    expect(retry && stepHoldText(retry, NOW, time)).toBe('Retry 2 at 10:00:30 (in 30 s)');
+  });
+
+  it('leaves other steps as they are', () => {
+    expect(stepHold(step(null))).toBeUndefined();
+    expect(stepHold({ ...step(null), status: 'pending' })).toBeUndefined();
+    expect(stepHold({ ...pending(0, 5), status: 'running' })).toBeUndefined();
   });
 });

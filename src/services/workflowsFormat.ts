@@ -126,3 +126,54 @@ export function newWorkflowText(name: string): string {
     '',
   ].join('\n');
 }
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "in 45 s", "in 12 min", "in 2 h 5 min", "in 3 d 4 h"; "due now" once the time has come. */
+export function inText(ms: number): string {
+  if (ms < SECOND) {
+    return 'due now';
+  }
+  if (ms < MINUTE) {
+    return `in ${Math.round(ms / SECOND)} s`;
+  }
+  const minutes = Math.round(ms / MINUTE);
+  if (minutes < 60) {
+    return `in ${minutes} min`;
+  }
+  if (ms < DAY) {
+    const rest = minutes % 60;
+    return `in ${Math.floor(minutes / 60)} h${rest === 0 ? '' : ` ${rest} min`}`;
+  }
+  const hours = Math.round(ms / HOUR);
+  const rest = hours % 24;
+  return `in ${Math.floor(hours / 24)} d${rest === 0 ? '' : ` ${rest} h`}`;
+}
+
+/**
+ * A pending step with a time to go on: a wait step holds the run (no attempt made yet), a failed attempt waits for
+ * its retry. Undefined for any other step.
+ */
+export type StepHold = { kind: 'wait'; at: number } | { kind: 'retry'; at: number; attempt: number };
+
+export function stepHold(step: RunStep): StepHold | undefined {
+  const at = step.nextAttemptAt === null ? NaN : Date.parse(step.nextAttemptAt);
+  if (step.status !== 'pending' || Number.isNaN(at)) {
+    return undefined;
+  }
+  return step.attempt === 0 ? { kind: 'wait', at } : { kind: 'retry', at, attempt: step.attempt + 1 };
+}
+
+/** "Waits until 10:42:00 (in 12 min)", "Retry 2 at 10:30:15 (in 40 s)"; `time` says a time as the page does. */
+export function stepHoldText(hold: StepHold, now: number, time: (ms: number) => string): string {
+  const when = `${time(hold.at)} (${inText(hold.at - now)})`;
+  return hold.kind === 'wait' ? `Waits until ${when}` : `Retry ${hold.attempt} at ${when}`;
+}
+
+/** A run's inputs on one line: "service=checkout · replicas=6". */
+export function inputsText(inputs: Record<string, unknown>): string {
+  return auditDetailText(inputs);
+}

@@ -3,12 +3,16 @@ import {
   approvalListJson,
   decidedApprovalJson,
   dryRunJson,
+  cancelledRunJson,
   RUN_IDS,
+  runEndedMessage,
   runJson,
   runListJson,
+  startedRunJson,
 } from '../datasource/testing/workflowFixtures';
 import { fakeDatasourceLookup, type FakeProxy, intelOpsSettings } from './testing/fakeDatasources';
 import {
+  cancelRun,
   decideApproval,
   isOpenRun,
   loadApprovals,
@@ -95,5 +99,45 @@ describe('requests', () => {
     const lookup = engine({ status: 403, data: { statusCode: 403, error: 'Forbidden', message } });
     expect(await decideApproval(lookup, 'a1', 'reject', '')).toMatchObject({ value: { state: 'refused', message } });
     expect(lookup.requests[0]?.data).toEqual({});
+  });
+});
+
+describe('runs started by hand, and cancelling', () => {
+  const inputs = { service: 'checkout', replicas: 6 };
+  const started = startedRunJson(NOW, 'run-1-scale-service', 'scale-service', inputs, NOW - 60_000);
+
+  it('reads the inputs a person gave, and a wait step holding the run', () => {
+    const run = parseRunDetail(started, '/x');
+    expect(run.inputs).toEqual(inputs);
+    expect(run.status).toBe('running');
+    expect(run.steps.find((step) => step.action === 'wait')).toMatchObject({
+      status: 'pending',
+      attempt: 0,
+      nextAttemptAt: new Date(NOW - 60_000 + 1200 + 15 * 60_000).toISOString(),
+    });
+    expect(parseRunDetail(runJson(NOW, RUN_IDS.morningFailed), '/x').inputs).toEqual({});
+  });
+
+  it('cancels with a reason, trimmed, and reads the cancelled run', async () => {
+    const lookup = engine({ status: 200, data: started && cancelledRunJson(started, NOW, 'admin', 'wrong service') });
+    const result = await cancelRun(lookup, 'run-1-scale-service', ' wrong service ');
+    expect(result).toMatchObject({ value: { state: 'cancelled', run: { status: 'cancelled' } } });
+    const steps = result.state === 'ok' && result.value.state === 'cancelled' ? result.value.run.steps : [];
+    expect(steps.map((step) => step.status)).toEqual(['succeeded', 'cancelled', 'cancelled', 'cancelled']);
+    expect(lookup.requests.map((r) => [r.method, r.url, r.data])).toEqual([
+      ['POST', `${PROXY}/workflow-runs/run-1-scale-service/cancel`, { reason: 'wrong service' }],
+    ]);
+  });
+
+  it('gives the engine’s 409 (the run already ended) and 404 as they are', async () => {
+    const ended = runEndedMessage(RUN_IDS.morningFailed, 'failed');
+    const lookup = engine({ status: 409, data: { statusCode: 409, error: 'Conflict', message: ended } });
+    expect(await cancelRun(lookup, RUN_IDS.morningFailed, '')).toMatchObject({
+      value: { state: 'refused', message: ended },
+    });
+    expect(lookup.requests[0]?.data).toEqual({});
+    const unknown = 'No workflow run with id "nope"';
+    const missing = engine({ status: 404, data: { statusCode: 404, error: 'Not Found', message: unknown } });
+    expect(await cancelRun(missing, 'nope', '')).toMatchObject({ value: { state: 'refused', message: unknown } });
   });
 });

@@ -70,6 +70,8 @@ export interface AuditEntry {
 
 /** GET /api/v1/workflow-runs/{id}: steps with their outputs, approvals and the audit trail, secrets redacted. */
 export interface RunDetail extends RunSummary {
+  /** What the person gave a manual run (context.inputs); empty for other triggers. */
+  inputs: Record<string, unknown>;
   steps: RunStep[];
   approvals: Approval[];
   audit: AuditEntry[];
@@ -166,8 +168,10 @@ export function parseRunDetail(body: unknown, path: string): RunDetail {
   if (!isRecord(body) || !Array.isArray(body.steps)) {
     throw invalidBody(path, 'the run has no steps list');
   }
+  const inputs = isRecord(body.context) && isRecord(body.context.inputs) ? body.context.inputs : {};
   return {
     ...summary,
+    inputs,
     steps: body.steps.map((step) => parseStep(step, path)),
     approvals: list(body.approvals).map((approval) => parseApproval(approval, path)),
     audit: list(body.audit).map((entry) => parseAudit(entry, path)),
@@ -278,6 +282,29 @@ export function decideApproval(
     try {
       const body = await asWriter(client).post(path, trimmed === '' ? {} : { reason: trimmed });
       return { state: 'decided', approval: parseApproval(body, path) };
+    } catch (error) {
+      const refused = refusedBy(error);
+      if (refused) {
+        return refused;
+      }
+      throw error;
+    }
+  });
+}
+
+export type CancelOutcome = { state: 'cancelled'; run: RunDetail } | Refused;
+
+/**
+ * POST /api/v1/workflow-runs/{id}/cancel with an optional reason: the engine answers the run as it is now
+ * (cancelled); 409 when it already ended and 404 for an unknown run come back as the engine's sentence.
+ */
+export function cancelRun(lookup: DatasourceLookup, id: string, reason: string): Promise<EngineRead<CancelOutcome>> {
+  const path: `/api/v1/${string}` = `${runPath(id)}/cancel`;
+  const trimmed = reason.trim();
+  return readFromEngine(lookup, async (client): Promise<CancelOutcome> => {
+    try {
+      const body = await asWriter(client).post(path, trimmed === '' ? {} : { reason: trimmed });
+      return { state: 'cancelled', run: parseRunDetail(body, path) };
     } catch (error) {
       const refused = refusedBy(error);
       if (refused) {

@@ -9,6 +9,10 @@ import {
   RunListSchema,
 } from '../../engine/src/server/routes/workflowRuns.ts';
 import { WorkflowListSchema, WorkflowViewSchema } from '../../engine/src/server/routes/workflows.ts';
+import { DraftSchema } from '../../engine/src/server/routes/workflowDraft.ts';
+import { builtInActions } from '../../engine/src/execution/actions/registry.ts';
+import { describeStep } from '../../engine/src/execution/workflows/draftWorkflow.ts';
+import { parseWorkflow } from '../../engine/src/execution/workflows/parseWorkflow.ts';
 import { compileBodyValidator } from '../../engine/src/server/validation.ts';
 
 interface Fixtures {
@@ -32,6 +36,16 @@ interface WorkflowFixtures {
   runJson(now: number, id: string): unknown;
   dryRunJson(now: number, id: string, workflow: string, startedMs: number, finished: boolean): unknown;
   approvalListJson(now: number): unknown;
+  startedRunJson(
+    now: number,
+    id: string,
+    workflow: string,
+    inputs: Record<string, unknown>,
+    startedMs: number
+  ): unknown;
+  cancelledRunJson(run: unknown, now: number, by: string, reason: string | null): unknown;
+  workflowDraftJson(valid: boolean): { yaml: string; errors: string[]; dryRun?: unknown[] };
+  DRAFT_CRON_ERROR: string;
   decidedApprovalJson(
     now: number,
     id: string,
@@ -115,5 +129,67 @@ describe('the plugin’s workflow fixtures', () => {
     );
     assert.ok(decided !== undefined);
     assert.ok(one(decided), JSON.stringify(one.errors));
+  });
+
+  it('define each workflow as the engine reads its text (triggers, condition, steps with their defaults)', () => {
+    const actions = builtInActions({ llm: () => undefined });
+    for (const name of workflowFixtures.WORKFLOW_NAMES) {
+      const view = workflowFixtures.workflowJson(now, name);
+      assert.ok(typeof view === 'object' && view !== null && 'text' in view && typeof view.text === 'string', name);
+      const parsed = parseWorkflow(view.text, name, actions);
+      const { description, triggers, steps } = parsed;
+      assert.deepEqual(
+        {
+          description: Reflect.get(view, 'description'),
+          triggers: Reflect.get(view, 'triggers'),
+          steps: Reflect.get(view, 'steps'),
+          if: Reflect.get(view, 'if'),
+        },
+        { description, triggers, steps, if: parsed.if },
+        name
+      );
+    }
+  });
+
+  it('give runs started by hand, and cancelled runs, as GET /workflow-runs/{id} and POST …/cancel answer', () => {
+    const detail = compileBodyValidator(RunDetailSchema);
+    const inputs = { service: 'checkout', replicas: 6, namespace: 'shop', notify: true };
+    for (const workflow of ['scale-service', 'restart-payments']) {
+      const started = workflowFixtures.startedRunJson(
+        now,
+        `run-${now - 60_000}-${workflow}`,
+        workflow,
+        inputs,
+        now - 60_000
+      );
+      assert.ok(detail(started), `${workflow}: ${JSON.stringify(detail.errors)}`);
+      const cancelled = workflowFixtures.cancelledRunJson(started, now, 'admin', 'wrong service');
+      assert.ok(detail(cancelled), `${workflow} cancelled: ${JSON.stringify(detail.errors)}`);
+    }
+    const waiting = workflowFixtures.runJson(now, workflowFixtures.RUN_IDS.restartWaiting ?? '');
+    const withdrawn = workflowFixtures.cancelledRunJson(waiting, now, 'admin', null);
+    assert.ok(detail(withdrawn), JSON.stringify(detail.errors));
+  });
+
+  it('draft workflows as POST /workflows/draft answers, checked and described by the engine’s own code', () => {
+    const valid = compileBodyValidator(DraftSchema);
+    const actions = builtInActions({ llm: () => undefined });
+    const good = workflowFixtures.workflowDraftJson(true);
+    assert.ok(valid(good), JSON.stringify(valid.errors));
+    const workflow = parseWorkflow(good.yaml, 'draft', actions);
+    assert.equal(
+      workflow.description,
+      'Every morning, check checkout p95 latency and error rate and post a summary to #ops'
+    );
+    const described = workflow.steps.flatMap((step) => {
+      const action = actions.get(step.action);
+      return action === undefined ? [] : [describeStep(step, action)];
+    });
+    assert.deepEqual(good.dryRun, described);
+
+    const bad = workflowFixtures.workflowDraftJson(false);
+    assert.ok(valid(bad), JSON.stringify(valid.errors));
+    assert.throws(() => parseWorkflow(bad.yaml, 'draft', actions), { message: workflowFixtures.DRAFT_CRON_ERROR });
+    assert.deepEqual(bad.errors, [workflowFixtures.DRAFT_CRON_ERROR]);
   });
 });

@@ -1,13 +1,17 @@
 import type { EngineConfig } from '../config.ts';
 import { ConfigError, ENV_VARS } from '../config.ts';
 import type { EngineLogger } from '../observability/logger.ts';
+import type { ExecutionMetrics } from '../observability/metrics.ts';
 import { llmResolver } from '../reasoning/llm/llmFromSettings.ts';
 import type { LlmChoice } from '../reasoning/llm/llmFromSettings.ts';
+import type { AlertIntake } from '../perception/alerts/intake.ts';
+import type { RawAlert } from '../perception/alerts/normalize.ts';
 import type { Settings } from '../settings/settings.ts';
 import { sourcesFromSettings } from '../sources/fromSettings.ts';
 import type { SourceSecrets } from '../sources/fromSettings.ts';
 import { loadSettings } from '../store/settings.ts';
 import type { Queryable, Store } from '../store/store.ts';
+import { countPendingApprovals } from '../store/workflowRuns.ts';
 import { parseEgressAllowlist } from './actions/egressRules.ts';
 import { GuardedHttpClient } from './actions/guardedHttp.ts';
 import { isRetryable } from './actions/outbound.ts';
@@ -48,6 +52,10 @@ export interface ExecutionDeps {
   clock?: () => Date;
   /** The LLM resolver reasoning uses (settings over configuration); default: one of its own from `config`. */
   llm?: (settings: Settings['llm']) => LlmChoice;
+  /** The alert intake, for the open_incident action. */
+  intake?: Pick<AlertIntake, 'submit'>;
+  /** Runs, steps and approvals are counted here when given. */
+  metrics?: ExecutionMetrics;
   /** The environment secrets are read from (INTELOPS_SECRET_<NAME>). */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -80,7 +88,9 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
   const resolveLlm = deps.llm ?? llmResolver(config, logger);
   // Resolved at each llm_summary step, so an LLM saved in the settings applies to the next one.
   const llm = async () => resolveLlm((await loadSettings(store)).llm).client;
-  const actions = builtInActions({ grafanaUrl: () => grafanaUrl, llm });
+  const { intake } = deps;
+  const openIncident = intake === undefined ? undefined : (alert: RawAlert) => intake.submit('generic', [alert]);
+  const actions = builtInActions({ grafanaUrl: () => grafanaUrl, llm, openIncident });
   const catalog = new WorkflowCatalog({ store, actions, folder: config.workflowsDir });
   for (const error of await catalog.reload()) {
     logger.warn({ file: error.file, reason: error.message }, 'a workflow file did not load; the others did');
@@ -115,17 +125,20 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
     logger,
     runnerId: config.runnerId,
     clock,
+    metrics: deps.metrics,
   });
+  if (deps.metrics !== undefined) {
+    deps.metrics.countPendingApprovals = () => countPendingApprovals(store, clock());
+  }
   const workflows = async (db?: Queryable) => (await catalog.list(db)).workflows.map((entry) => entry.workflow);
-  deps.events.subscribe(
-    eventTriggers({
-      workflows,
-      holds: evaluate,
-      start: (workflow, trigger, subjects, options) => runner.start(workflow, trigger, subjects, options),
-      logger,
-      clock,
-    })
-  );
+  const triggers = eventTriggers({
+    workflows,
+    holds: evaluate,
+    start: (workflow, trigger, subjects, options) => runner.start(workflow, trigger, subjects, options),
+    logger,
+    clock,
+  });
+  deps.events.subscribe(triggers.handle, triggers.wants);
   const scheduler = new WorkflowScheduler({
     store,
     workflows,
@@ -145,6 +158,9 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
       scheduler.start();
     },
     async close() {
+      if (deps.metrics !== undefined) {
+        deps.metrics.countPendingApprovals = undefined;
+      }
       await scheduler.stop();
       await runner.close();
     },

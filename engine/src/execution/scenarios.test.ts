@@ -7,9 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startEngine } from '../testing/engine.ts';
 import type { RunningEngine } from '../testing/engine.ts';
+import { serveTempoTraces } from '../testing/fakeTempo.ts';
+import type { RecordedTrace } from '../testing/fakeTempo.ts';
 import { readJson } from '../testing/http.ts';
 import { PROMETHEUS_MISSING, startPrometheus } from '../testing/prometheusServer.ts';
 import type { PrometheusServer, RecordedSeries } from '../testing/prometheusServer.ts';
+import { startReplayServer } from '../testing/replayServer.ts';
+import type { ReplayServer } from '../testing/replayServer.ts';
 import { tempDir } from '../testing/temp.ts';
 import type { TempDir } from '../testing/temp.ts';
 import { builtInActions } from './actions/registry.ts';
@@ -157,9 +161,12 @@ function tagsOf(received: Received): unknown[] {
   return typeof body === 'object' && body !== null && 'tags' in body && Array.isArray(body.tags) ? body.tags : [];
 }
 
+/** The engine's actions, for loading and checking workflows (nothing here runs them). */
+const engineActions = () => builtInActions({ llm: () => undefined, openIncident: () => Promise.reject(new Error('only loading, not running')) });
+
 describe('the shipped workflows', () => {
   it('load against the built-in actions, with the policy docker-compose.yaml mounts', async () => {
-    const folder = await loadWorkflowFolder(WORKFLOWS_DIR, builtInActions());
+    const folder = await loadWorkflowFolder(WORKFLOWS_DIR, engineActions());
     assert.deepEqual(folder.errors, []);
     assert.deepEqual(folder.workflows.map((entry) => entry.workflow.name).sort(), [
       'change-assessment',
@@ -173,7 +180,7 @@ describe('the shipped workflows', () => {
   });
 
   it('name in their header comment every secret they use', async () => {
-    const folder = await loadWorkflowFolder(WORKFLOWS_DIR, builtInActions());
+    const folder = await loadWorkflowFolder(WORKFLOWS_DIR, engineActions());
     for (const { workflow, text } of folder.workflows) {
       const header = text.slice(0, text.indexOf('\nname:'));
       const used = new Set(
@@ -202,6 +209,7 @@ describe('the shipped scenarios, end to end', { skip: PROMETHEUS_MISSING }, () =
   let chat: Recorder;
   let grafana: Recorder;
   let automation: Recorder;
+  let tempo: ReplayServer;
 
   before(async () => {
     prometheus = await startPrometheus([
@@ -219,6 +227,36 @@ describe('the shipped scenarios, end to end', { skip: PROMETHEUS_MISSING }, () =
       request.method === 'GET' ? [] : { id: index, message: 'Annotation added' }
     );
     automation = await startRecorder(() => ({ job: 'restart-42', status: 'started' }));
+    tempo = await startReplayServer();
+    // Tempo's traces of the incident: checkout's failed requests, four a minute from 20 to 5 minutes ago (60 traces),
+    // a few of cart's, and checkout traces that ended well.
+    const traces: RecordedTrace[] = [
+      ...Array.from({ length: 60 }, (_, i) => ({
+        traceId: `c0ffee${String(i).padStart(26, '0')}`,
+        rootService: 'checkout',
+        rootName: 'POST /api/checkout',
+        start: now - 20 * MINUTE + i * 15_000,
+        durationMs: 180 + i,
+        status: 'error' as const,
+      })),
+      ...Array.from({ length: 30 }, (_, i) => ({
+        traceId: `0a${String(i).padStart(30, '0')}`,
+        rootService: 'checkout',
+        rootName: 'POST /api/checkout',
+        start: now - 60 * MINUTE + i * MINUTE,
+        durationMs: 150,
+        status: 'ok' as const,
+      })),
+      ...Array.from({ length: 5 }, (_, i) => ({
+        traceId: `ca${String(i).padStart(30, '0')}`,
+        rootService: 'cart',
+        rootName: 'GET /api/cart',
+        start: now - 10 * MINUTE + i * MINUTE,
+        durationMs: 90,
+        status: 'error' as const,
+      })),
+    ];
+    serveTempoTraces(tempo, traces);
     secretsDir = await tempDir('secrets');
     const secrets: Record<string, string> = {
       ...SECRETS,
@@ -244,7 +282,7 @@ describe('the shipped scenarios, end to end', { skip: PROMETHEUS_MISSING }, () =
   after(async () => {
     await engine?.stop();
     await prometheus?.stop();
-    await Promise.all([chat?.close(), grafana?.close(), automation?.close()]);
+    await Promise.all([chat?.close(), grafana?.close(), automation?.close(), tempo?.close()]);
     await secretsDir?.remove();
   });
 
@@ -396,7 +434,8 @@ describe('the shipped scenarios, end to end', { skip: PROMETHEUS_MISSING }, () =
       return found.length >= 2 ? found : undefined;
     });
     for (const run of runs) {
-      assert.equal((await finished(run.id)).status, 'succeeded');
+      const view = await finished(run.id);
+      assert.equal(view.status, 'succeeded', JSON.stringify(view.steps));
     }
     const annotations = new Map(
       grafana.received
@@ -429,9 +468,31 @@ describe('the shipped scenarios, end to end', { skip: PROMETHEUS_MISSING }, () =
     assert.match(cart ?? '', /^:warning: \*Degraded\* after deploy "cart v3" on \*cart\*/);
     assert.match(cart ?? '', /error ratio after: 0\.0\d+ vs 0\.005\d* before \(above the limit 0\.015\d*\)/);
     assert.match(orders ?? '', /^:white_check_mark: \*Healthy\* after deploy "orders v3" on \*orders\*/);
+
+    // The degraded change opened an incident, whose analysis ranks the change as a candidate cause.
+    const incidentId = /Incident opened in IntelOps: (\S+)\./.exec(cart ?? '')?.[1];
+    assert.ok(incidentId !== undefined, `the message names the incident: ${cart ?? ''}`);
+    assert.ok(!(orders ?? '').includes('Incident opened'));
+    // Grouped like any alert: with the checkout change's incident of the same minutes, when that one degraded too.
+    const incident = await readJson(await engine.request(`/api/v1/incidents/${incidentId}`));
+    assert.ok(Array.isArray(incident.services) && incident.services.includes('cart'), JSON.stringify(incident.services));
+    assert.ok(JSON.stringify(incident.alerts).includes('Degraded after deploy \\"cart v3\\" on cart'), JSON.stringify(incident.alerts));
+    const analysis = await engine.request(`/api/v1/incidents/${incidentId}/analyze`, { method: 'POST', json: {} });
+    assert.equal(analysis.status, 200, await analysis.clone().text());
+    const { causes } = await readJson(analysis);
+    assert.ok(Array.isArray(causes));
+    assert.ok(
+      causes.some((cause: unknown) => JSON.stringify(cause).includes('deploy-cart-3')),
+      `a cause cites the change: ${JSON.stringify(causes)}`
+    );
   });
 
   it('routine inspection: a manual run reports every service and names the failing ones', async () => {
+    // Tempo joins only now, so the analyses above read the metrics they were written against.
+    const saved = await engine.request('/api/v1/settings', {
+      json: { prometheus: { url: prometheus.url }, grafana: { url: grafana.url }, tempo: { url: tempo.url } },
+    });
+    assert.equal(saved.status, 200, await saved.clone().text());
     const started = await engine.request('/api/v1/workflows/routine-inspection/runs', { method: 'POST', json: {} });
     assert.equal(started.status, 202, await started.clone().text());
     const { id } = await readJson(started);
@@ -445,5 +506,14 @@ describe('the shipped scenarios, end to end', { skip: PROMETHEUS_MISSING }, () =
     assert.match(report, /✗ cart: 0\.0\d+/);
     assert.doesNotMatch(report, /✗ orders/);
     assert.match(report, /p95 latency by service \(max < 1\): pass across 3 services/);
+    // The TraceQL check: checkout's 60 failed traces in the day, the newest three to open.
+    assert.match(report, /checkout error traces \(traces < 50\): fail, 60 traces\n/);
+    assert.match(report, /✗ trace c0ffee0{24}59 POST \/api\/checkout \(239 ms\)\n {4}✗ trace c0ffee0{24}58 /);
+    assert.equal(report.match(/✗ trace /g)?.length, 3, report);
+    const [search] = tempo.requests;
+    assert.equal(search?.query.get('q'), '{ resource.service.name = "checkout" && status = error }');
+    // The day in whole seconds, widened to cover its edges.
+    const seconds = Number(search?.query.get('end')) - Number(search?.query.get('start'));
+    assert.ok(seconds === 24 * 3600 || seconds === 24 * 3600 + 1, String(seconds));
   });
 });

@@ -112,5 +112,10 @@ export interface ActionDefinition<Input = unknown, Output = unknown> {
   input: TSchema;
   /** One sentence saying what will be done, to whom, for the approval list and dry runs (no secret values). */
   describe(input: Input): string;
+  /**
+   * For actions that hold the run (wait): until when, from the input and the step's first look. The runner parks the
+   * run until then without holding a worker, then calls `run`; throwing says the input cannot be held on.
+   */
+  holdUntil?(input: Input, firstLook: Date): Date;
   run(input: Input, context: ActionContext): Promise<Output>;
 }

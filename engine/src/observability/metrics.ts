@@ -39,6 +39,14 @@ export interface ReasoningMetrics {
 export interface ExecutionMetrics {
   /** Engine events (incident, analysis and change events) handed to the workflow triggers, by kind. */
   eventsDispatched: Counter<'kind'>;
+  /** Workflow runs that ended, by workflow and final status (succeeded, failed, rejected, expired, cancelled). */
+  runsFinished: Counter<'workflow' | 'status'>;
+  /** Step attempts, by action and outcome (ok, error, timeout). */
+  stepDuration: Histogram<'action' | 'outcome'>;
+  /** Approvals waiting for a person; counted from the store when scraped. */
+  approvalsPending: Gauge;
+  /** Set by execution: how to count pending approvals at scrape time. */
+  countPendingApprovals: (() => Promise<number>) | undefined;
 }
 
 export interface EngineMetrics {
@@ -176,13 +184,48 @@ export function createMetrics(): EngineMetrics {
     alerts: createAlertMetrics(registry),
     perception: createPerceptionMetrics(registry),
     reasoning: createReasoningMetrics(registry),
-    execution: {
-      eventsDispatched: new Counter({
-        name: 'intelops_events_dispatched_total',
-        help: 'Engine events (incident created, updated, resolved; analysis ready; change created) dispatched to workflow triggers, by kind',
-        labelNames: ['kind'] as const,
-        registers: [registry],
-      }),
-    },
+    execution: createExecutionMetrics(registry),
   };
+}
+
+function createExecutionMetrics(registry: Registry): ExecutionMetrics {
+  const execution: ExecutionMetrics = {
+    eventsDispatched: new Counter({
+      name: 'intelops_events_dispatched_total',
+      help: 'Engine events (incident created, updated, resolved; analysis ready; change created) dispatched to workflow triggers, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    runsFinished: new Counter({
+      name: 'intelops_workflow_runs_total',
+      help: 'Workflow runs that ended, by workflow and final status (succeeded, failed, rejected, expired, cancelled)',
+      labelNames: ['workflow', 'status'] as const,
+      registers: [registry],
+    }),
+    stepDuration: new Histogram({
+      name: 'intelops_workflow_step_duration_seconds',
+      help: 'Workflow step attempts (the action call), by action and outcome (ok, error, timeout)',
+      labelNames: ['action', 'outcome'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    approvalsPending: new Gauge({
+      name: 'intelops_workflow_approvals_pending',
+      help: 'Workflow steps waiting for a person to approve or reject them (not yet expired)',
+      registers: [registry],
+      async collect() {
+        const count = execution.countPendingApprovals;
+        if (count === undefined) {
+          return;
+        }
+        try {
+          this.set(await count());
+        } catch {
+          // The store is closing or unreachable: keep the last value rather than fail the whole scrape.
+        }
+      },
+    }),
+    countPendingApprovals: undefined,
+  };
+  return execution;
 }

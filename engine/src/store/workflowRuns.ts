@@ -11,10 +11,10 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Runs a runner still has work on. */
 export const OPEN_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting_approval'];
 
-export const STEP_STATUSES = ['pending', 'running', 'waiting_approval', 'succeeded', 'failed', 'skipped', 'rejected', 'expired'] as const;
+export const STEP_STATUSES = ['pending', 'running', 'waiting_approval', 'succeeded', 'failed', 'skipped', 'rejected', 'expired', 'cancelled'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-export const APPROVAL_DECISIONS = ['approved', 'rejected', 'expired'] as const;
+export const APPROVAL_DECISIONS = ['approved', 'rejected', 'expired', 'cancelled'] as const;
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
 export interface StoredRun {
@@ -418,6 +418,12 @@ export async function listApprovals(db: Queryable, state: ApprovalState, now: Da
   return rows.map(toApproval);
 }
 
+/** How many approvals are undecided and not yet expired at `now`. */
+export async function countPendingApprovals(db: Queryable, now: Date): Promise<number> {
+  const { rows } = await db.query<{ count: number }>('select count(*)::int as count from workflow_approvals where decision is null and expires_at > $1', [now.toISOString()]);
+  return rows[0]?.count ?? 0;
+}
+
 /** The approval locked for a decision, or undefined. */
 export async function lockApproval(tx: Queryable, id: string): Promise<StoredApproval | undefined> {
   const { rows } = await tx.query<ApprovalRow>(`${APPROVAL_SELECT} where a.id = $1 for update of a`, [id]);
@@ -437,6 +443,28 @@ export async function decideApproval(
     decision.at.toISOString(),
     decision.reason,
   ]);
+}
+
+/**
+ * Cancels an open run with its unfinished steps and undecided approvals, dropping any claim so that no runner goes
+ * on with it; the run's status before, or undefined when there is no such run.
+ */
+export async function cancelRun(tx: Queryable, runId: string, cancel: { at: Date; by: string; reason: string | null }): Promise<RunStatus | undefined> {
+  const { rows } = await tx.query<{ status: string }>('select status from workflow_runs where id = $1 for update', [runId]);
+  const before = RUN_STATUSES.find((status) => status === rows[0]?.status);
+  if (before === undefined || !OPEN_RUN_STATUSES.includes(before)) {
+    return before;
+  }
+  const at = cancel.at.toISOString();
+  await finishRun(tx, runId, 'cancelled', cancel.at);
+  await tx.query(`update workflow_steps set status = 'cancelled', finished_at = $2, next_attempt_at = null where run_id = $1 and status in ('pending', 'running', 'waiting_approval')`, [runId, at]);
+  await tx.query(`update workflow_approvals set decision = 'cancelled', decided_by = $3, decided_at = $2, reason = $4 where run_id = $1 and decision is null`, [
+    runId,
+    at,
+    cancel.by,
+    cancel.reason,
+  ]);
+  return before;
 }
 
 /** Makes a waiting run due now, so that a runner acts on a decision at once. */

@@ -16,6 +16,8 @@ interface Props {
   onSave: () => void;
   onDelete: () => void;
   onDryRun: () => void;
+  /** Opens the run form; undefined when the workflow has no manual trigger (it cannot be run by hand). */
+  onRun?: () => void;
   onReload: () => void;
   /** A dry run of this workflow is being started or followed. */
   dryRunning: boolean;
@@ -54,6 +56,7 @@ function Editing({
   onSave,
   onDelete,
   onDryRun,
+  onRun,
   dryRunning,
   children,
 }: Props & { view: Extract<EditorView, { phase: 'editing' }> }) {
@@ -110,9 +113,21 @@ function Editing({
               {action.kind === 'saving' ? 'Saving…' : 'Save'}
             </Button>
           )}
+          {onRun && definition !== undefined && (
+            <Button
+              variant="secondary"
+              icon="play"
+              onClick={onRun}
+              disabled={busy}
+              tooltip={changed ? 'A run runs the saved version: save the changes first to run them' : undefined}
+              data-testid={testIds.workflows.start}
+            >
+              Run
+            </Button>
+          )}
           <Button
             variant="secondary"
-            icon="play"
+            icon="eye"
             onClick={onDryRun}
             disabled={definition === undefined || dryRunning || busy}
             tooltip={changed ? 'A dry run runs the saved version: save the changes first to try them' : undefined}

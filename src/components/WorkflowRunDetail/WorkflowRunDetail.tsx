@@ -1,16 +1,25 @@
-import React from 'react';
+import React, { useEffect, useId, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Badge, IconButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Button, Field, IconButton, Input, Stack, Text, useStyles2 } from '@grafana/ui';
 import { EngineLoading, ReadErrorAlert } from '../EngineReadStates/EngineReadStates';
 import { formatTime } from '../IncidentTable/formatting';
 import { TableHead } from '../TableHead/TableHead';
 import { tableStyles } from '../tableStyles';
 import { testIds } from '../testIds';
 import { WorkflowStatus } from '../WorkflowStatus/WorkflowStatus';
-import { auditDetailText, auditEventText, dryRunResult, jsonText } from '../../services/workflowsFormat';
+import {
+  auditDetailText,
+  auditEventText,
+  dryRunResult,
+  inputsText,
+  jsonText,
+  stepHold,
+  stepHoldText,
+} from '../../services/workflowsFormat';
 import { isOpenRun, type RunDetail, type RunStep } from '../../services/workflowsRuns';
 import type { ReadView } from '../../pages/Workflows/useEngineRead';
+import type { CancelView } from '../../pages/Workflows/useRunCancel';
 
 const STEP_COLUMNS = [
   { label: 'Step' },
@@ -27,10 +36,13 @@ interface Props {
   timeZone: string;
   onReload: () => void;
   onClose: () => void;
+  /** Cancelling this run: what the last request came to. */
+  cancel: CancelView;
+  onCancel: (reason: string) => void;
 }
 
 /** One run: its steps with outputs or errors, its approvals and its audit trail (secrets redacted by the engine). */
-export function WorkflowRunDetail({ view, timeZone, onReload, onClose }: Props) {
+export function WorkflowRunDetail({ view, timeZone, onReload, onClose, cancel, onCancel }: Props) {
   switch (view.phase) {
     case 'loading':
       return <EngineLoading testId={testIds.workflows.run} text="Loading the run from the engine…" />;
@@ -48,7 +60,16 @@ export function WorkflowRunDetail({ view, timeZone, onReload, onClose }: Props) 
         </div>
       );
     case 'data':
-      return <Run run={view.value} refreshError={view.refreshError} timeZone={timeZone} onClose={onClose} />;
+      return (
+        <Run
+          run={view.value}
+          refreshError={view.refreshError}
+          timeZone={timeZone}
+          onClose={onClose}
+          cancel={cancel}
+          onCancel={onCancel}
+        />
+      );
   }
 }
 
@@ -61,11 +82,15 @@ function Run({
   refreshError,
   timeZone,
   onClose,
+  cancel,
+  onCancel,
 }: {
   run: RunDetail;
   refreshError?: string;
   timeZone: string;
   onClose: () => void;
+  cancel: CancelView;
+  onCancel: (reason: string) => void;
 }) {
   const styles = useStyles2(getStyles);
   const headingId = `run-${run.id}`;
@@ -91,11 +116,17 @@ function Run({
               : ''}
           {` · run ${run.id}`}
         </Text>
+        {Object.keys(run.inputs).length > 0 && (
+          <Text variant="bodySmall" data-testid={testIds.workflows.runInputs}>
+            {`Inputs: ${inputsText(run.inputs)}`}
+          </Text>
+        )}
         {refreshError && (
           <Alert severity="warning" title="Could not refresh the run">
             {refreshError}
           </Alert>
         )}
+        <CancelRun key={run.id} open={isOpenRun(run.status)} view={cancel} onCancel={onCancel} />
         <Steps steps={run.steps} timeZone={timeZone} />
         {run.approvals.length > 0 && (
           <div>
@@ -141,8 +172,126 @@ function StepResult({ step }: { step: RunStep }) {
   );
 }
 
+/** How often "in 12 min" is said again. */
+const CLOCK_MS = 10_000;
+
+/** The time now, read again every `everyMs`: what a wait's "in 12 min" counts from. */
+function useNow(everyMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+/** A step's status; a pending step with a time to go on says when: a wait step's end, or its next retry. */
+function StepStatus({ step, timeZone, now }: { step: RunStep; timeZone: string; now: number }) {
+  const hold = stepHold(step);
+  if (hold === undefined) {
+    return <WorkflowStatus status={step.status} />;
+  }
+  return (
+    <span data-testid={testIds.workflows.stepHold}>
+      <Badge
+        color={hold.kind === 'wait' ? 'blue' : 'orange'}
+        icon={hold.kind === 'wait' ? 'clock-nine' : 'sync'}
+        text={stepHoldText(hold, now, (ms) => formatTime(ms, timeZone))}
+      />
+    </span>
+  );
+}
+
+/** Stops an open run: an optional reason for the audit trail, then a second press to confirm. */
+function CancelRun({ open, view, onCancel }: { open: boolean; view: CancelView; onCancel: (reason: string) => void }) {
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  const reasonId = useId();
+  const sending = view.phase === 'sending';
+  const status = (
+    <div role="status" data-testid={testIds.workflows.cancelStatus}>
+      <CancelStatus view={view} />
+    </div>
+  );
+  if (!open) {
+    return status;
+  }
+  if (!asking) {
+    return (
+      <Stack direction="column" gap={1}>
+        <div>
+          <Button
+            variant="destructive"
+            fill="outline"
+            icon="ban"
+            size="sm"
+            onClick={() => setAsking(true)}
+            data-testid={testIds.workflows.cancelRun}
+          >
+            Cancel run
+          </Button>
+        </div>
+        {status}
+      </Stack>
+    );
+  }
+  return (
+    <Stack direction="column" gap={1}>
+      <Stack direction="row" gap={1} alignItems="flex-end" wrap="wrap">
+        <Field label="Reason for cancelling" description="Optional; kept in the run's audit trail" htmlFor={reasonId}>
+          <Input
+            id={reasonId}
+            value={reason}
+            onChange={(event) => setReason(event.currentTarget.value)}
+            disabled={sending}
+            width={48}
+          />
+        </Field>
+        <Stack direction="row" gap={1}>
+          <Button
+            variant="destructive"
+            icon="ban"
+            onClick={() => onCancel(reason)}
+            disabled={sending}
+            data-testid={testIds.workflows.cancelConfirm}
+          >
+            {sending ? 'Cancelling…' : 'Cancel the run'}
+          </Button>
+          <Button variant="secondary" onClick={() => setAsking(false)} disabled={sending}>
+            Keep it running
+          </Button>
+        </Stack>
+      </Stack>
+      {status}
+    </Stack>
+  );
+}
+
+function CancelStatus({ view }: { view: CancelView }) {
+  switch (view.phase) {
+    case 'idle':
+    case 'sending':
+      return null;
+    case 'cancelled':
+      return <Text color="success">Cancelled: no further step starts, and its pending approvals are withdrawn.</Text>;
+    case 'refused':
+      return (
+        <Alert severity="warning" title="Not cancelled">
+          {view.message}
+        </Alert>
+      );
+    case 'failed':
+      return (
+        <Alert severity="error" title="Not sent">
+          {view.message}
+        </Alert>
+      );
+  }
+}
+
 function Steps({ steps, timeZone }: { steps: RunStep[]; timeZone: string }) {
   const table = useStyles2(tableStyles, 'top');
+  const now = useNow(CLOCK_MS);
   return (
     <div className={table.scroller}>
       <table className={table.table}>
@@ -154,7 +303,7 @@ function Steps({ steps, timeZone }: { steps: RunStep[]; timeZone: string }) {
               <td>{step.id}</td>
               <td>{step.action}</td>
               <td>
-                <WorkflowStatus status={step.status} />
+                <StepStatus step={step} timeZone={timeZone} now={now} />
               </td>
               <td>{step.attempt}</td>
               <td>{time(step.finishedAt, timeZone)}</td>

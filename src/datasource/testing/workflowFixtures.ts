@@ -2,8 +2,9 @@
  * Bodies of GET /api/v1/workflows, GET /api/v1/workflows/{name}, GET /api/v1/workflow-runs, GET
  * /api/v1/workflow-runs/{id} and GET /api/v1/approvals exactly as the engine sends them (the schemas of
  * engine/src/server/routes/workflows.ts and workflowRuns.ts), for jest and the browser harness. Times are relative
- * to `now`. Three workflows load (one from the workflow folder, two saved through the API), one file does not; five
- * runs, two of them waiting for a person's approval.
+ * to `now`. Four workflows load (one from the workflow folder, three saved through the API), one file does not; five
+ * runs, two of them waiting for a person's approval. Also: runs started by hand (one waiting on a `wait` step),
+ * cancelled runs, and drafts of POST /api/v1/workflows/draft.
  */
 
 const MINUTE = 60_000;
@@ -16,7 +17,7 @@ export const WORKFLOW_FOLDER = '/etc/intelops/workflows';
 
 const CHECKOUT_RESPONSE_TEXT = `# Checkout incidents: tell #ops, inspect, and mark the dashboards
 name: checkout-response
-description: Tell #ops about checkout incidents, inspect latency and annotate the dashboards
+description: "Tell #ops about checkout incidents, inspect latency and annotate the dashboards"
 triggers:
   - on: incident.created
   - on: manual
@@ -40,6 +41,7 @@ steps:
     action: grafana_annotation
     approval: required
     with:
+      tokenSecret: GRAFANA_ANNOTATIONS_TOKEN
       text: "{{ incident.title }}: inspection {{ steps.check.output.passed }}"
       tags: [intelops, checkout]
 `;
@@ -76,7 +78,7 @@ steps:
 `;
 
 const MORNING_INSPECTION_TEXT = `name: morning-inspection
-description: Every weekday at 07:00, check the checkout path and post a summary to #ops
+description: "Every weekday at 07:00, check the checkout path and post a summary to #ops"
 triggers:
   - on: schedule
     cron: "0 7 * * 1-5"
@@ -96,6 +98,68 @@ steps:
     with:
       webhookSecret: SLACK_OPS_WEBHOOK
       text: "Morning inspection: {{ steps.latency.output.passed }}"
+`;
+
+const SCALE_SERVICE_TEXT = `name: scale-service
+description: "Scale a service through Rundeck, let it settle, check its latency and tell #ops"
+triggers:
+  - on: manual
+    inputs:
+      type: object
+      required: [service, replicas]
+      properties:
+        service:
+          type: string
+          enum: [checkout, payments, orders]
+          description: The service whose deployment is scaled
+        replicas:
+          type: integer
+          minimum: 1
+          maximum: 20
+          default: 4
+          description: How many pods it should run
+        namespace:
+          type: string
+          default: shop
+          pattern: "^[a-z0-9-]+$"
+        ticket:
+          type: string
+          pattern: "^[A-Z]+-[0-9]+$"
+          description: The change ticket, for the audit trail
+        notify:
+          type: boolean
+          default: true
+          description: "Post the result to #ops"
+        labels:
+          type: object
+          description: Extra labels for the Rundeck job
+steps:
+  - id: scale
+    action: remediation
+    with:
+      url: https://rundeck.internal/api/41/job/scale-deployment/run
+      headers:
+        X-Rundeck-Auth-Token: { secret: RUNDECK_TOKEN }
+      body: { argString: "-namespace {{ inputs.namespace }} -deployment {{ inputs.service }} -replicas {{ inputs.replicas }}" }
+      expectStatus: 200
+  - id: settle
+    action: wait
+    with:
+      for: 15m
+  - id: check
+    action: inspection
+    with:
+      checks:
+        - name: p95 latency after scaling
+          source: prometheus
+          query: histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="{{ inputs.service }}"}[5m])))
+          threshold: { op: "<", value: 0.5 }
+  - id: notify
+    action: slack
+    if: inputs.notify == true
+    with:
+      webhookSecret: SLACK_OPS_WEBHOOK
+      text: "{{ inputs.service }} scaled to {{ inputs.replicas }} pods; latency check passed: {{ steps.check.output.passed }}"
 `;
 
 const RUNDECK_URL = 'https://rundeck.internal/api/41/job/restart-payments/run';
@@ -136,7 +200,11 @@ const CHECKOUT_STEPS = [
   {
     id: 'annotate',
     action: 'grafana_annotation',
-    with: { text: '{{ incident.title }}: inspection {{ steps.check.output.passed }}', tags: ['intelops', 'checkout'] },
+    with: {
+      tokenSecret: 'GRAFANA_ANNOTATIONS_TOKEN',
+      text: '{{ incident.title }}: inspection {{ steps.check.output.passed }}',
+      tags: ['intelops', 'checkout'],
+    },
     timeoutMs: 30_000,
     retries: 0,
     approval: 'required' as const,
@@ -207,6 +275,83 @@ const MORNING_STEPS = [
   },
 ];
 
+/** The inputs of scale-service's manual trigger, as the engine lists them. */
+export const SCALE_SERVICE_INPUTS = {
+  type: 'object',
+  required: ['service', 'replicas'],
+  properties: {
+    service: {
+      type: 'string',
+      enum: ['checkout', 'payments', 'orders'],
+      description: 'The service whose deployment is scaled',
+    },
+    replicas: { type: 'integer', minimum: 1, maximum: 20, default: 4, description: 'How many pods it should run' },
+    namespace: { type: 'string', default: 'shop', pattern: '^[a-z0-9-]+$' },
+    ticket: { type: 'string', pattern: '^[A-Z]+-[0-9]+$', description: 'The change ticket, for the audit trail' },
+    notify: { type: 'boolean', default: true, description: 'Post the result to #ops' },
+    labels: { type: 'object', description: 'Extra labels for the Rundeck job' },
+  },
+};
+
+const SCALE_URL = 'https://rundeck.internal/api/41/job/scale-deployment/run';
+const SCALE_CHECK_QUERY =
+  'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="{{ inputs.service }}"}[5m])))';
+
+const SCALE_STEPS = [
+  {
+    id: 'scale',
+    action: 'remediation',
+    with: {
+      url: SCALE_URL,
+      headers: { 'X-Rundeck-Auth-Token': { secret: 'RUNDECK_TOKEN' } },
+      body: {
+        argString: '-namespace {{ inputs.namespace }} -deployment {{ inputs.service }} -replicas {{ inputs.replicas }}',
+      },
+      expectStatus: 200,
+    },
+    timeoutMs: 30_000,
+    retries: 0,
+    approval: 'auto' as const,
+  },
+  {
+    id: 'settle',
+    action: 'wait',
+    with: { for: '15m' },
+    timeoutMs: 30_000,
+    retries: 0,
+    approval: 'auto' as const,
+  },
+  {
+    id: 'check',
+    action: 'inspection',
+    with: {
+      checks: [
+        {
+          name: 'p95 latency after scaling',
+          source: 'prometheus',
+          query: SCALE_CHECK_QUERY,
+          threshold: { op: '<', value: 0.5 },
+        },
+      ],
+    },
+    timeoutMs: 30_000,
+    retries: 0,
+    approval: 'auto' as const,
+  },
+  {
+    id: 'notify',
+    action: 'slack',
+    with: {
+      webhookSecret: 'SLACK_OPS_WEBHOOK',
+      text: '{{ inputs.service }} scaled to {{ inputs.replicas }} pods; latency check passed: {{ steps.check.output.passed }}',
+    },
+    if: 'inputs.notify == true',
+    timeoutMs: 30_000,
+    retries: 0,
+    approval: 'auto' as const,
+  },
+];
+
 function definitions(now: number) {
   return [
     {
@@ -244,10 +389,20 @@ function definitions(now: number) {
       updatedAt: at(now, 26 * 60),
       error: null,
     },
+    {
+      name: 'scale-service',
+      description: 'Scale a service through Rundeck, let it settle, check its latency and tell #ops',
+      triggers: [{ on: 'manual' as const, inputs: SCALE_SERVICE_INPUTS }],
+      steps: SCALE_STEPS,
+      source: { kind: 'api' as const },
+      text: SCALE_SERVICE_TEXT,
+      updatedAt: at(now, 6 * 24 * 60),
+      error: null,
+    },
   ];
 }
 
-export const WORKFLOW_NAMES = ['checkout-response', 'restart-payments', 'morning-inspection'];
+export const WORKFLOW_NAMES = ['checkout-response', 'restart-payments', 'morning-inspection', 'scale-service'];
 
 /** The file of the workflow folder that does not load, with the engine's message. */
 export const BROKEN_WORKFLOW_FILE = `${WORKFLOW_FOLDER}/nightly-report.yaml`;
@@ -260,6 +415,7 @@ export const ENGINE_ACTIONS = [
   'remediation',
   'slack',
   'teams',
+  'wait',
   'webhook',
 ];
 export const BROKEN_WORKFLOW_MESSAGE = `${BROKEN_WORKFLOW_FILE} line 9: steps/0/action "slak" is not an action (known: ${ENGINE_ACTIONS.join(', ')})`;
@@ -364,6 +520,8 @@ function runs(now: number): RunShape[] {
   ];
 }
 
+type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+
 function approvals(now: number) {
   return [
     {
@@ -372,7 +530,7 @@ function approvals(now: number) {
       workflow: 'checkout-response',
       stepId: 'annotate',
       what: ANNOTATE_WHAT,
-      state: 'pending' as 'pending' | 'approved' | 'rejected' | 'expired',
+      state: 'pending' as ApprovalState,
       requestedAt: at(now, 4.5),
       expiresAt: at(now, 4.5 - 60),
       decidedBy: null as string | null,
@@ -385,7 +543,7 @@ function approvals(now: number) {
       workflow: 'restart-payments',
       stepId: 'restart',
       what: RESTART_WHAT,
-      state: 'pending' as 'pending' | 'approved' | 'rejected' | 'expired',
+      state: 'pending' as ApprovalState,
       requestedAt: at(now, 11.8),
       expiresAt: at(now, 11.8 - 60),
       decidedBy: null as string | null,
@@ -509,7 +667,11 @@ function runDetails(now: number) {
         }),
         step(annotateRun.id, 2, 'annotate', 'grafana_annotation', {
           status: 'waiting_approval',
-          input: { text: 'Checkout p99 latency above 2 s: inspection false', tags: ['intelops', 'checkout'] },
+          input: {
+            tokenSecret: 'GRAFANA_ANNOTATIONS_TOKEN',
+            text: 'Checkout p99 latency above 2 s: inspection false',
+            tags: ['intelops', 'checkout'],
+          },
         }),
       ],
       approvals: annotateApproval ? [annotateApproval] : [],
@@ -597,7 +759,11 @@ function runDetails(now: number) {
         step(checkoutRun.id, 2, 'annotate', 'grafana_annotation', {
           status: 'succeeded',
           attempt: 1,
-          input: { text: 'Checkout p99 latency above 2 s: inspection false', tags: ['intelops', 'checkout'] },
+          input: {
+            tokenSecret: 'GRAFANA_ANNOTATIONS_TOKEN',
+            text: 'Checkout p99 latency above 2 s: inspection false',
+            tags: ['intelops', 'checkout'],
+          },
           output: { id: 4121, message: 'Annotation added' },
           startedAt: at(now, 38.1),
           finishedAt: at(now, 38),
@@ -797,3 +963,220 @@ export function dryRunJson(now: number, id: string, workflow: string, startedMs:
     ],
   };
 }
+
+/** The id the browser double gives a run started by hand: `run-<started ms>-<workflow>`. */
+export const STARTED_RUN_ID = /^run-(\d+)-(.+)$/;
+
+/** How long scale-service's settle step holds the run. */
+const SETTLE_MS = 15 * MINUTE;
+
+function startedSteps(id: string, workflow: string, startedMs: number) {
+  const started = new Date(startedMs).toISOString();
+  const planned = workflowJson(startedMs, workflow)?.steps ?? [];
+  if (workflow !== 'scale-service') {
+    return planned.map((planned, index) =>
+      step(
+        id,
+        index,
+        planned.id,
+        planned.action,
+        index === 0 ? { status: 'running', attempt: 1, startedAt: started } : {}
+      )
+    );
+  }
+  const scaled = new Date(startedMs + 1200).toISOString();
+  return planned.map((planned, index) => {
+    if (planned.id === 'scale') {
+      return step(id, index, planned.id, planned.action, {
+        status: 'succeeded',
+        attempt: 1,
+        output: { status: 200, body: { id: 'exec-5521', status: 'running' } },
+        startedAt: started,
+        finishedAt: scaled,
+      });
+    }
+    // A wait step holds the run: pending, no attempt made, resuming at its next attempt's time.
+    if (planned.id === 'settle') {
+      return step(id, index, planned.id, planned.action, {
+        status: 'pending',
+        input: { for: '15m' },
+        startedAt: scaled,
+        nextAttemptAt: new Date(startedMs + 1200 + SETTLE_MS).toISOString(),
+      });
+    }
+    return step(id, index, planned.id, planned.action, {});
+  });
+}
+
+/**
+ * GET /api/v1/workflow-runs/{id} of a run a person started at `startedMs` with `inputs`: scale-service has scaled
+ * and waits 15 minutes on its settle step (the run stays running); other workflows are at their first step.
+ * Undefined for a workflow the fixtures do not define.
+ */
+export function startedRunJson(
+  now: number,
+  id: string,
+  workflow: string,
+  inputs: Record<string, unknown>,
+  startedMs: number,
+  by = 'admin'
+) {
+  const definition = workflowJson(now, workflow);
+  if (!definition) {
+    return undefined;
+  }
+  const started = new Date(startedMs).toISOString();
+  const steps = startedSteps(id, workflow, startedMs);
+  const settle = steps.find((candidate) => candidate.action === 'wait' && candidate.nextAttemptAt !== null);
+  const scale = steps.find((candidate) => candidate.status === 'succeeded');
+  return {
+    id,
+    workflow,
+    trigger: 'manual',
+    dryRun: false,
+    status: 'running' as RunShape['status'],
+    createdAt: started,
+    updatedAt: settle?.startedAt ?? started,
+    finishedAt: null as string | null,
+    context: { inputs },
+    definition,
+    steps,
+    approvals: [] as Array<ReturnType<typeof approvals>[number]>,
+    audit: [
+      audit(started, 'run.created', null, { workflow, trigger: 'manual', dryRun: false, steps: steps.length }, by),
+      audit(started, 'run.started', null, { dryRun: false }),
+      audit(started, 'step.started', steps[0]?.id ?? null, { action: steps[0]?.action, attempt: 1 }),
+      ...(scale
+        ? [audit(scale.finishedAt ?? started, 'step.succeeded', scale.id, { attempt: 1, durationMs: 1184 })]
+        : []),
+      ...(settle && settle.startedAt
+        ? [audit(settle.startedAt, 'step.waiting', settle.id, { until: settle.nextAttemptAt, description: 'wait 15m' })]
+        : []),
+    ],
+  };
+}
+
+const OPEN_STEP_STATUSES = ['pending', 'running', 'waiting_approval'];
+
+interface CancellableRun {
+  status: string;
+  steps: Step[];
+  approvals: Array<{ state: string; decidedBy: string | null; decidedAt: string | null; reason: string | null }>;
+  audit: Array<ReturnType<typeof audit>>;
+}
+
+/**
+ * POST /api/v1/workflow-runs/{id}/cancel as the engine answers it: the run cancelled at `now` by `by`, its unfinished
+ * steps cancelled (no next attempt), its undecided approvals withdrawn, and the cancellation in the audit trail.
+ */
+export function cancelledRunJson<Run extends CancellableRun>(run: Run, now: number, by: string, reason: string | null) {
+  const at = new Date(now).toISOString();
+  return {
+    ...run,
+    status: 'cancelled' as const,
+    updatedAt: at,
+    finishedAt: at,
+    steps: run.steps.map((candidate) =>
+      OPEN_STEP_STATUSES.includes(candidate.status)
+        ? { ...candidate, status: 'cancelled', finishedAt: at, nextAttemptAt: null }
+        : candidate
+    ),
+    approvals: run.approvals.map((approval) =>
+      approval.state === 'pending'
+        ? { ...approval, state: 'cancelled', decidedBy: by, decidedAt: at, reason }
+        : approval
+    ),
+    audit: [...run.audit, audit(at, 'run.cancelled', null, { from: run.status, reason }, by)],
+  };
+}
+
+/** The engine's 409 when a run already ended. */
+export function runEndedMessage(id: string, status: string): string {
+  return `Workflow run ${id} already ended (${status}); only queued, running or waiting runs can be cancelled`;
+}
+
+/** What the browser harness's person asks POST /api/v1/workflows/draft for. */
+export const DRAFT_DESCRIPTION =
+  'every morning check p95 latency and error rate of the checkout path and post a summary to #ops';
+
+const DRAFT_CRON = '0 8 * * *';
+
+/** The YAML an LLM drafts for DRAFT_DESCRIPTION; `cron` as written (a typo makes it fail the engine's check). */
+export function draftYaml(cron = DRAFT_CRON): string {
+  return `name: checkout-morning-check
+description: "Every morning, check checkout p95 latency and error rate and post a summary to #ops"
+triggers:
+  - on: schedule
+    cron: "${cron}"
+steps:
+  - id: check
+    action: inspection
+    with:
+      range: 1h
+      checks:
+        - name: checkout p95 latency (s)
+          source: prometheus
+          query: histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{service="checkout"}[5m])))
+          threshold: { op: "<", value: 0.5 }
+        - name: checkout error ratio
+          source: prometheus
+          query: sum(rate(http_server_request_duration_seconds_count{service="checkout",http_response_status_code=~"5.."}[5m])) / sum(rate(http_server_request_duration_seconds_count{service="checkout"}[5m]))
+          threshold: { op: "<", value: 0.01 }
+  - id: post
+    action: slack
+    with:
+      webhookSecret: SLACK_OPS_WEBHOOK
+      text: "Checkout morning check passed: {{ steps.check.output.passed }}"
+`;
+}
+
+/** The cron typo of the draft that does not check, and the engine's error for it. */
+export const DRAFT_BAD_CRON = '0 8 * * mon-fry';
+export const DRAFT_CRON_ERROR = `draft line 5: triggers/0/cron "${DRAFT_BAD_CRON}": day of week field "mon-fry": "fry" is not a day of week (allowed: 0-7 or sun-sat)`;
+
+/**
+ * POST /api/v1/workflows/draft: a valid draft with what each step would do, or (valid false) one whose cron still
+ * does not check after the repair round, with the engine's error naming its line.
+ */
+export function workflowDraftJson(valid: boolean) {
+  if (!valid) {
+    return {
+      yaml: draftYaml(DRAFT_BAD_CRON),
+      valid: false,
+      errors: [DRAFT_CRON_ERROR],
+      repaired: true,
+      model: 'gpt-4o-mini',
+      usage: { promptTokens: 10_400, completionTokens: 820 },
+    };
+  }
+  return {
+    yaml: draftYaml(),
+    valid: true,
+    errors: [] as string[],
+    dryRun: [
+      {
+        id: 'check',
+        action: 'inspection',
+        sideEffect: false,
+        approval: 'auto' as const,
+        description:
+          'Inspect the last 1h: checkout p95 latency (s) (prometheus, last < 0.5); checkout error ratio (prometheus, last < 0.01)',
+      },
+      {
+        id: 'post',
+        action: 'slack',
+        sideEffect: true,
+        approval: 'auto' as const,
+        description:
+          'Post to Slack (webhook in secret SLACK_OPS_WEBHOOK): "Checkout morning check passed: {{ steps.check.output.passed }}"',
+      },
+    ],
+    repaired: false,
+    model: 'gpt-4o-mini',
+    usage: { promptTokens: 5200, completionTokens: 410 },
+  };
+}
+
+/** The engine's 409 when no LLM is configured. */
+export const DRAFT_NO_LLM =
+  'Drafting workflows needs an LLM. No LLM is configured: set its base URL and model in the settings (or INTELOPS_LLM_BASE_URL and INTELOPS_LLM_MODEL).';

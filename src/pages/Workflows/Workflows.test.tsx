@@ -7,8 +7,12 @@ import { testIds } from '../../components/testIds';
 import type { FakeReply } from '../../datasource/testing/fakeEngineFetch';
 import {
   approvalListJson,
+  cancelledRunJson,
+  DRAFT_NO_LLM,
   dryRunJson,
   runListJson,
+  startedRunJson,
+  workflowDraftJson,
   workflowJson,
   workflowListJson,
 } from '../../datasource/testing/workflowFixtures';
@@ -17,9 +21,22 @@ import Workflows from './Workflows';
 
 const ids = testIds.workflows;
 
-/** The engine's workflow routes; PUT refuses with `refuse` when given. */
-function engine(refuse?: string) {
+const STARTED = 'run-1-scale-service';
+
+// Grafana's Combobox list watches its scroll edges; jsdom has no IntersectionObserver.
+class NoIntersections {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+beforeAll(() => {
+  Object.defineProperty(window, 'IntersectionObserver', { value: NoIntersections, configurable: true });
+});
+
+/** The engine's workflow routes; PUT refuses with `refuse` when given; `noLlm` answers drafts with 409. */
+function engine(refuse?: string, noLlm = false) {
   const now = Date.now();
+  const started = startedRunJson(now, STARTED, 'scale-service', { service: 'payments', replicas: 4 }, now);
   return fakeDatasourceLookup([
     {
       settings: intelOpsSettings('ds', 'IntelOps', 'http://engine:8686'),
@@ -29,6 +46,20 @@ function engine(refuse?: string) {
           return refuse
             ? { status: 400, data: { statusCode: 400, error: 'Bad Request', message: refuse } }
             : { status: 200, data: { ...workflowJson(now, 'restart-payments'), text: request.data } };
+        }
+        if (path === '/api/v1/workflows/draft') {
+          return noLlm
+            ? { status: 409, data: { statusCode: 409, error: 'Conflict', message: DRAFT_NO_LLM } }
+            : { status: 200, data: workflowDraftJson(true) };
+        }
+        if (path === `/api/v1/workflow-runs/${STARTED}/cancel`) {
+          return { status: 200, data: started && cancelledRunJson(started, now, 'admin', null) };
+        }
+        if (path === `/api/v1/workflow-runs/${STARTED}`) {
+          return { status: 200, data: started };
+        }
+        if (request.method === 'POST' && path.endsWith('/scale-service/runs')) {
+          return { status: 202, data: { id: STARTED, status: 'queued', dryRun: false } };
         }
         if (request.method === 'POST' && path.endsWith('/runs')) {
           return { status: 202, data: { id: 'dry-1', status: 'queued', dryRun: true } };
@@ -62,7 +93,7 @@ function renderPage(lookup: ReturnType<typeof engine>, url = '/workflows') {
 describe('Workflows page', () => {
   it('lists the workflows, the pending approvals as a badge, and the recent runs', async () => {
     renderPage(engine());
-    expect(await screen.findAllByTestId(ids.row)).toHaveLength(3);
+    expect(await screen.findAllByTestId(ids.row)).toHaveLength(4);
     expect(screen.getByTestId(ids.pendingBadge)).toHaveTextContent('2 pending approvals');
     expect(await screen.findAllByTestId(ids.runRow)).toHaveLength(5);
     expect(screen.getByTestId(ids.loadErrors)).toHaveTextContent('nightly-report.yaml line 9');
@@ -84,10 +115,52 @@ describe('Workflows page', () => {
     const put = lookup.requests.find((request) => request.method === 'PUT');
     expect(put?.headers).toEqual({ 'Content-Type': 'application/yaml' });
 
+    // Its manual trigger takes inputs: the dry run asks for them first.
     await userEvent.click(screen.getByTestId(ids.dryRun));
+    const form = screen.getByTestId(ids.runForm);
+    await userEvent.type(within(form).getByLabelText(/^reason/), 'pods stuck');
+    await userEvent.click(within(form).getByRole('button', { name: 'Dry run with these inputs' }));
     await waitFor(() =>
       expect(screen.getByTestId(ids.dryRunResult)).toHaveTextContent('Dry run of restart-payments: succeeded')
     );
     expect(screen.getAllByTestId(ids.dryRunStep)).toHaveLength(2);
+    const post = lookup.requests.find((request) => request.method === 'POST');
+    expect(post?.data).toEqual({ dryRun: true, inputs: { reason: 'pods stuck' } });
+  });
+
+  it('runs a workflow with inputs, opens the new run, and cancels it', async () => {
+    const lookup = engine();
+    renderPage(lookup, '/workflows?workflow=scale-service');
+    await userEvent.click(await screen.findByTestId(ids.start));
+    const form = screen.getByTestId(ids.runForm);
+    await userEvent.click(within(form).getByTestId(ids.runFormSubmit));
+    expect(within(form).getByText('service is required')).toBeInTheDocument();
+    expect(lookup.requests.some((request) => request.method === 'POST')).toBe(false);
+    // The Combobox's list is virtualised (nothing to click in jsdom): type the value and take it with Enter.
+    await userEvent.type(within(form).getByRole('combobox', { name: /^service/ }), 'payments{Enter}');
+    await userEvent.click(within(form).getByTestId(ids.runFormSubmit));
+    const post = lookup.requests.find((request) => request.method === 'POST');
+    expect(post?.data).toEqual({
+      dryRun: false,
+      inputs: { service: 'payments', replicas: 4, namespace: 'shop', notify: true },
+    });
+
+    await waitFor(() => expect(screen.getByTestId(ids.stepHold)).toHaveTextContent(/^Waits until .+ \(in 15 min\)$/));
+    const run = screen.getByTestId(ids.run);
+    expect(within(run).getByTestId(ids.runInputs)).toHaveTextContent('Inputs: service=payments · replicas=4');
+    expect(screen.queryByTestId(ids.runForm)).not.toBeInTheDocument();
+    await userEvent.click(within(run).getByTestId(ids.cancelRun));
+    await userEvent.click(within(run).getByTestId(ids.cancelConfirm));
+    await waitFor(() => expect(within(run).getByTestId(ids.cancelStatus)).toHaveTextContent('Cancelled'));
+    const cancel = lookup.requests.find((request) => request.url.endsWith('/cancel'));
+    expect(cancel?.data).toEqual({});
+  });
+
+  it('drafts a workflow from words, and says so when the engine has no LLM', async () => {
+    renderPage(engine(undefined, true));
+    await userEvent.click(await screen.findByTestId(ids.draftOpen));
+    await userEvent.type(screen.getByLabelText(/^Describe the workflow/), 'post a summary to #ops');
+    await userEvent.click(screen.getByTestId(ids.draftSubmit));
+    await waitFor(() => expect(screen.getByTestId(ids.draftStatus)).toHaveTextContent(DRAFT_NO_LLM));
   });
 });

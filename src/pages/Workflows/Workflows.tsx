@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useMemo } from 'react';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { css } from '@emotion/css';
 import { getTimeZone, type GrafanaTheme2 } from '@grafana/data';
@@ -6,18 +6,24 @@ import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
 import { Badge, Button, Stack, Text, useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { WorkflowApprovals } from '../../components/WorkflowApprovals/WorkflowApprovals';
+import { WorkflowDraft } from '../../components/WorkflowDraft/WorkflowDraft';
 import { WorkflowDryRun } from '../../components/WorkflowDryRun/WorkflowDryRun';
 import { WorkflowEditor } from '../../components/WorkflowEditor/WorkflowEditor';
 import { WorkflowList } from '../../components/WorkflowList/WorkflowList';
 import { WorkflowRunDetail } from '../../components/WorkflowRunDetail/WorkflowRunDetail';
+import { type RunFormMode, WorkflowRunForm } from '../../components/WorkflowRunForm/WorkflowRunForm';
 import { WorkflowRuns } from '../../components/WorkflowRuns/WorkflowRuns';
 import type { DatasourceLookup } from '../../services/engineConnection';
 import { configuredEngineUrl } from '../../services/engineUrl';
+import { inputFields, manualTrigger } from '../../services/workflowInputs';
 import { loadWorkflows } from '../../services/workflows';
 import { isOpenRun, loadApprovals, loadRun, loadRuns, type RunSummary } from '../../services/workflowsRuns';
 import { stillPending, useApprovalDecisions } from './useApprovalDecisions';
 import { useDryRun } from './useDryRun';
 import { useEngineRead } from './useEngineRead';
+import { useManualRun } from './useManualRun';
+import { useRunCancel } from './useRunCancel';
+import { useWorkflowDraft } from './useWorkflowDraft';
 import { useWorkflowEditor } from './useWorkflowEditor';
 import { parseWorkflowsUrl, type WorkflowsUrlState, writeWorkflowsUrl } from './workflowsUrlState';
 
@@ -77,9 +83,68 @@ export default function Workflows({ lookup }: Props) {
   const editor = useWorkflowEditor(datasources, url.workflow, { onChanged });
   const dryRun = useDryRun(datasources);
   const selectedName = url.workflow?.name;
-  const { reset: resetDryRun } = dryRun;
-  useEffect(resetDryRun, [selectedName, resetDryRun]);
   const { reload: reloadRuns } = runs;
+
+  // The run form of the workflow open in the editor: its manual trigger's inputs, for a run or a dry run.
+  // Each belongs to the workflow it was opened for: another workflow starts without them.
+  const [runFormOf, setRunFormOf] = useState<{ workflow: string; mode: RunFormMode }>();
+  const [startedOf, setStartedOf] = useState<{ workflow: string; id: string }>();
+  const runForm = runFormOf?.workflow === selectedName ? runFormOf?.mode : undefined;
+  const startedRun = startedOf?.workflow === selectedName ? startedOf?.id : undefined;
+  const definition = editor.view.phase === 'editing' ? editor.view.definition : undefined;
+  const manual = definition ? manualTrigger(definition.triggers) : undefined;
+  const fields = useMemo(() => inputFields(manual?.inputs), [manual]);
+  const onStarted = useCallback(
+    (id: string) => {
+      setRunFormOf(undefined);
+      setStartedOf(selectedName === undefined ? undefined : { workflow: selectedName, id });
+      reloadRuns();
+      navigate((state) => ({ ...state, run: id }));
+    },
+    [reloadRuns, navigate, selectedName]
+  );
+  const manualRun = useManualRun(datasources, onStarted);
+  const { reset: resetDryRun } = dryRun;
+  const { reset: resetManualRun } = manualRun;
+  useEffect(() => {
+    resetDryRun();
+    resetManualRun();
+  }, [selectedName, resetDryRun, resetManualRun]);
+  const setRunForm = (mode: RunFormMode | undefined) =>
+    setRunFormOf(mode === undefined || selectedName === undefined ? undefined : { workflow: selectedName, mode });
+  const openRunForm = (mode: RunFormMode) => {
+    resetManualRun();
+    setStartedOf(undefined);
+    setRunForm(mode);
+  };
+  const onDryRun = () => {
+    if (fields.length > 0) {
+      openRunForm('dry-run');
+    } else if (selectedName) {
+      dryRun.start(selectedName);
+    }
+  };
+  const submitRunForm = (inputs: Record<string, unknown>) => {
+    if (!selectedName) {
+      return;
+    }
+    if (runForm === 'dry-run') {
+      setRunForm(undefined);
+      dryRun.start(selectedName, inputs);
+    } else {
+      manualRun.start(selectedName, inputs);
+    }
+  };
+  const runProblem =
+    manualRun.view.phase === 'refused' || manualRun.view.phase === 'failed'
+      ? { message: manualRun.view.message, refused: manualRun.view.phase === 'refused' }
+      : undefined;
+
+  const draft = useWorkflowDraft(
+    datasources,
+    useCallback((name: string) => onChanged(name, 'saved'), [onChanged])
+  );
+  const names = workflows.view.phase === 'data' ? workflows.view.value.workflows.map((workflow) => workflow.name) : [];
   const dryRunDone = dryRun.view.phase === 'done';
   useEffect(() => {
     if (dryRunDone) {
@@ -93,6 +158,7 @@ export default function Workflows({ lookup }: Props) {
     reloadRun();
   }, [reloadRuns, reloadRun]);
   const { decisions, decide } = useApprovalDecisions(datasources, onDecided);
+  const runCancel = useRunCancel(datasources, runId, onDecided);
   const pendingCount = approvals.view.phase === 'data' ? stillPending(approvals.view.value, decisions).length : 0;
 
   const refreshAll = () => {
@@ -155,6 +221,16 @@ export default function Workflows({ lookup }: Props) {
               onReload={workflows.reload}
               engineUrl={configuredEngineUrl(datasources)}
             />
+            {workflows.view.phase === 'data' && (
+              <WorkflowDraft
+                view={draft.view}
+                existing={names}
+                onDraft={draft.draft}
+                onEdit={draft.edit}
+                onSave={draft.save}
+                onDiscard={draft.discard}
+              />
+            )}
             {url.workflow && (
               <WorkflowEditor
                 view={editor.view}
@@ -162,10 +238,31 @@ export default function Workflows({ lookup }: Props) {
                 onEdit={editor.edit}
                 onSave={editor.save}
                 onDelete={editor.remove}
-                onDryRun={() => selectedName && dryRun.start(selectedName)}
+                onDryRun={onDryRun}
+                onRun={manual ? () => openRunForm('run') : undefined}
                 onReload={editor.reload}
                 dryRunning={dryRunning}
               >
+                {runForm && selectedName && (
+                  <WorkflowRunForm
+                    key={`${selectedName}-${runForm}`}
+                    workflow={selectedName}
+                    fields={fields}
+                    mode={runForm}
+                    sending={manualRun.view.phase === 'sending'}
+                    problem={runForm === 'run' ? runProblem : undefined}
+                    onSubmit={submitRunForm}
+                    onCancel={() => setRunForm(undefined)}
+                  />
+                )}
+                {startedRun && (
+                  <Text color="success">
+                    {`Run ${startedRun} started: `}
+                    <a href="#workflow-runs" className={styles.link}>
+                      its steps are under Recent runs
+                    </a>
+                  </Text>
+                )}
                 <WorkflowDryRun view={dryRun.view} />
               </WorkflowEditor>
             )}
@@ -188,6 +285,8 @@ export default function Workflows({ lookup }: Props) {
                 timeZone={timeZone}
                 onReload={reloadRun}
                 onClose={() => navigate((state) => ({ ...state, run: undefined }))}
+                cancel={runCancel.view}
+                onCancel={runCancel.cancel}
               />
             )}
           </section>
@@ -201,5 +300,6 @@ function getStyles(theme: GrafanaTheme2) {
   return {
     section: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1.5) }),
     badgeLink: css({ textDecoration: 'none' }),
+    link: css({ color: theme.colors.text.link, textDecoration: 'underline' }),
   };
 }

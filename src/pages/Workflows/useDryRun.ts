@@ -50,10 +50,10 @@ export function useDryRun(lookup: DatasourceLookup, pollMs = DRY_RUN_POLL_MS) {
   );
 
   const start = useCallback(
-    async (workflow: string) => {
+    async (workflow: string, inputs?: Record<string, unknown>) => {
       const id = ++latest.current;
       setView({ phase: 'starting', workflow });
-      const result = await startRun(lookup, workflow, { dryRun: true });
+      const result = await startRun(lookup, workflow, { dryRun: true, ...(inputs ? { inputs } : {}) });
       if (latest.current !== id) {
         return;
       }

@@ -1,4 +1,6 @@
 import {
+  DRAFT_NO_LLM,
+  workflowDraftJson,
   APPROVAL_IDS,
   approvalListJson,
   decidedApprovalJson,
@@ -8,6 +10,10 @@ import { parseApprovalList, parseApproval } from '../../services/workflowsRuns';
 import { parseWorkflowDefinition } from '../../services/workflows';
 import { approvalsShown, decisionState, stillPending } from './useApprovalDecisions';
 import { nextReadView } from './useEngineRead';
+import { manualRunOutcome } from './useManualRun';
+import { cancelView } from './useRunCancel';
+import { draftErrorLine, draftReducer, type DraftView } from './useWorkflowDraft';
+import { parseWorkflowDraft } from '../../services/workflowsDraft';
 import { EDITOR_LOADING, editorReducer, type EditorView } from './useWorkflowEditor';
 import { parseWorkflowsUrl, writeWorkflowsUrl } from './workflowsUrlState';
 
@@ -130,5 +136,79 @@ describe('the URL state', () => {
     expect(parseWorkflowsUrl(new URLSearchParams(''))).toEqual({});
     const written = writeWorkflowsUrl(new URLSearchParams('orgId=1&new=1'), { workflow: { name: 'a', isNew: false } });
     expect(written.toString()).toBe('orgId=1&workflow=a');
+  });
+});
+
+describe('draftReducer', () => {
+  const drafted = (valid: boolean): DraftView =>
+    draftReducer(
+      { phase: 'drafting' },
+      { type: 'drafted', result: { state: 'drafted', draft: parseWorkflowDraft(workflowDraftJson(valid)) } }
+    );
+
+  it('shows the draft for review, and marks the line its first error names until edited', () => {
+    const view = drafted(false);
+    expect(view).toMatchObject({ phase: 'drafted', save: { kind: 'idle' } });
+    expect(view.phase === 'drafted' && draftErrorLine(view)).toBe(5);
+    const edited = draftReducer(view, { type: 'edit', text: 'name: x\n' });
+    expect(edited.phase === 'drafted' && draftErrorLine(edited)).toBeUndefined();
+  });
+
+  it('says no LLM in the engine’s words, and drops a late answer once discarded', () => {
+    const noLlm = draftReducer(
+      { phase: 'drafting' },
+      { type: 'drafted', result: { state: 'no-llm', message: DRAFT_NO_LLM } }
+    );
+    expect(noLlm).toEqual({ phase: 'no-llm', message: DRAFT_NO_LLM });
+    const discarded = draftReducer({ phase: 'drafting' }, { type: 'discard' });
+    expect(draftReducer(discarded, { type: 'drafted', result: { state: 'failed', message: 'x' } })).toEqual({
+      phase: 'idle',
+    });
+  });
+
+  it('saves once at a time, keeps a refusal’s line, and ends saved', () => {
+    const saving = draftReducer(drafted(true), { type: 'save' });
+    expect(draftReducer(saving, { type: 'save' })).toBe(saving);
+    expect(draftReducer(saving, { type: 'edit', text: 'y' })).toBe(saving);
+    expect(draftReducer(saving, { type: 'discard' })).toBe(saving);
+    const refused = draftReducer(saving, {
+      type: 'saved',
+      name: 'checkout-morning-check',
+      result: {
+        state: 'ok',
+        datasource: DATASOURCE,
+        value: { state: 'refused', message: 'body line 9: bad', line: 9 },
+      },
+    });
+    expect(refused.phase === 'drafted' && draftErrorLine(refused)).toBe(9);
+    const saved = draftReducer(draftReducer(refused, { type: 'save' }), {
+      type: 'saved',
+      name: 'checkout-morning-check',
+      result: { state: 'ok', datasource: DATASOURCE, value: { state: 'saved', workflow: definition } },
+    });
+    expect(saved).toEqual({ phase: 'saved', name: 'checkout-morning-check' });
+  });
+});
+
+describe('starting and cancelling runs', () => {
+  it('gives the new run’s id, or the engine’s refusal as is', () => {
+    expect(
+      manualRunOutcome({ state: 'ok', datasource: DATASOURCE, value: { state: 'started', id: 'r1', dryRun: false } })
+    ).toEqual({ id: 'r1' });
+    const message = 'body/inputs/replicas must be <= 20';
+    expect(manualRunOutcome({ state: 'ok', datasource: DATASOURCE, value: { state: 'refused', message } })).toEqual({
+      phase: 'refused',
+      message,
+    });
+    expect(manualRunOutcome({ state: 'no-datasource' })).toMatchObject({ phase: 'failed' });
+  });
+
+  it('says what a cancel came to', () => {
+    const message = 'Workflow run r1 already ended (succeeded); only queued, running or waiting runs can be cancelled';
+    expect(cancelView({ state: 'ok', datasource: DATASOURCE, value: { state: 'refused', message } })).toEqual({
+      phase: 'refused',
+      message,
+    });
+    expect(cancelView({ state: 'failed', message: 'down' })).toEqual({ phase: 'failed', message: 'down' });
   });
 });

@@ -80,12 +80,15 @@ describe('built-in actions', () => {
       'remediation',
       'slack',
       'teams',
+      'wait',
       'webhook',
     ]);
+    // Reading and waiting change nothing outside the engine; everything else goes through the policy.
     assert.equal(action('inspection').sideEffect, false);
+    assert.equal(action('wait').sideEffect, false);
     assert.ok(
       [...actions.values()]
-        .filter((definition) => definition.name !== 'inspection')
+        .filter((definition) => definition.name !== 'inspection' && definition.name !== 'wait')
         .every((definition) => definition.sideEffect)
     );
     const slack = compileBodyValidator(action('slack').input);

@@ -4,7 +4,10 @@ import { createLogger } from '../../observability/logger.ts';
 import { UpstreamError } from '../../sources/http.ts';
 import { LokiClient } from '../../sources/loki.ts';
 import { PrometheusClient } from '../../sources/prometheus.ts';
+import { TempoClient } from '../../sources/tempo.ts';
 import { serveLokiEntries } from '../../testing/fakeLoki.ts';
+import { TEMPO_BAD_TRACEQL, serveTempoTraces } from '../../testing/fakeTempo.ts';
+import type { RecordedTrace } from '../../testing/fakeTempo.ts';
 import { captureLogs } from '../../testing/logs.ts';
 import { PROMETHEUS_MISSING, startPrometheus } from '../../testing/prometheusServer.ts';
 import type { PrometheusServer } from '../../testing/prometheusServer.ts';
@@ -13,7 +16,9 @@ import type { ReplayServer } from '../../testing/replayServer.ts';
 import type { ActionContext } from '../types.ts';
 import { parseEgressAllowlist } from './egressRules.ts';
 import { GuardedHttpClient } from './guardedHttp.ts';
-import { evaluateCheck, inspectionAction, isLogQuery, parseDuration, reduceSamples } from './inspection.ts';
+import { draftingPrompt } from '../workflows/draftWorkflow.ts';
+import { builtInActions } from './registry.ts';
+import { MAX_TRACES, evaluateCheck, inspectionAction, isLogQuery, parseDuration, reduceSamples } from './inspection.ts';
 import type { InspectionCheck, InspectionInput, InspectionOutput } from './inspection.ts';
 import { ActionFailed, isRetryable } from './outbound.ts';
 import { SecretStore } from './secrets.ts';
@@ -282,5 +287,224 @@ describe('inspection against Loki (replayed)', () => {
     assert.equal(request?.params.get('step'), '60');
     assert.equal(request?.params.get('start'), `${BigInt(UNTIL - 60 * MINUTE) * 1_000_000n}`);
     assert.equal(request?.params.get('end'), `${BigInt(UNTIL) * 1_000_000n}`);
+  });
+});
+
+describe('inspection against Tempo (TraceQL, replayed)', () => {
+  let tempo: ReplayServer;
+  let client: TempoClient;
+  before(async () => {
+    tempo = await startReplayServer();
+    client = new TempoClient({ baseUrl: tempo.url, retries: 0 });
+  });
+  after(() => tempo.close());
+  beforeEach(() => tempo.reset());
+
+  const ERRORS = '{ resource.service.name = "checkout" && status = error }';
+  const trace = (i: number, fields: Partial<RecordedTrace> = {}): RecordedTrace => ({
+    traceId: `00${String(i).padStart(30, '0')}`,
+    rootService: 'checkout',
+    rootName: 'POST /checkout',
+    start: UNTIL - (i + 1) * MINUTE,
+    durationMs: 100 * (i + 1),
+    status: 'error',
+    ...fields,
+  });
+  const tempoCheck = (fields: Partial<InspectionCheck>): InspectionCheck => ({
+    name: 'checkout error traces',
+    source: 'tempo',
+    query: ERRORS,
+    threshold: { op: '<', value: 5 },
+    ...fields,
+  });
+  const inspect = (checks: InspectionCheck[], range = '15m') =>
+    inspectionAction.run({ until: UNTIL, range, checks }, context({ tempo: client }));
+
+  it('counts the traces a TraceQL query matches in the range, passing under the threshold', async () => {
+    serveTempoTraces(tempo, [
+      ...Array.from({ length: 3 }, (_, i) => trace(i)),
+      trace(3, { status: 'ok' }),
+      trace(4, { rootService: 'cart' }),
+      trace(20),
+    ]);
+    const output = await inspect([tempoCheck({})]);
+    const [request] = tempo.requests;
+    assert.equal(request?.query.get('q'), ERRORS);
+    assert.equal(request?.query.get('start'), String((UNTIL - 15 * MINUTE) / 1000));
+    assert.equal(request?.query.get('end'), String(UNTIL / 1000));
+    assert.equal(request?.query.get('limit'), String(MAX_TRACES));
+    const result = byName(output, 'checkout error traces');
+    assert.deepEqual(
+      [result.status, result.passed, result.value, result.measure, result.reduce, result.seriesCount, result.note],
+      ['pass', true, 3, 'count', undefined, 3, undefined]
+    );
+    // The traces a person opens, newest first, with their durations.
+    assert.deepEqual(result.series[0], {
+      labels: { traceId: trace(0).traceId, rootService: 'checkout', rootName: 'POST /checkout' },
+      value: 100,
+      passed: true,
+    });
+    assert.deepEqual(
+      result.series.map((item) => item.labels.traceId),
+      [0, 1, 2].map((i) => trace(i).traceId)
+    );
+  });
+
+  it('fails a count over the threshold, showing at most 10 traces', async () => {
+    serveTempoTraces(
+      tempo,
+      Array.from({ length: 14 }, (_, i) => trace(i))
+    );
+    const result = byName(await inspect([tempoCheck({})]), 'checkout error traces');
+    assert.deepEqual([result.status, result.passed, result.value, result.seriesCount], ['fail', false, 14, 14]);
+    assert.equal(result.series.length, 10);
+    assert.ok(result.series.every((item) => !item.passed));
+  });
+
+  it('counts no match as 0, which is data, and reads a passing inspection', async () => {
+    serveTempoTraces(tempo, [trace(0, { status: 'ok' })]);
+    const output = await inspect([tempoCheck({ threshold: { op: '==', value: 0 } })]);
+    const result = byName(output, 'checkout error traces');
+    assert.deepEqual([result.status, result.value, result.series], ['pass', 0, []]);
+    assert.equal(output.passed, true);
+  });
+
+  it("reduces the matching traces' durations in ms, the latest for last; no match is no data", async () => {
+    serveTempoTraces(tempo, [
+      trace(0, { durationMs: 300 }),
+      trace(1, { durationMs: 2400 }),
+      trace(2, { durationMs: 900 }),
+    ]);
+    const duration = (name: string, reduce: InspectionCheck['reduce'], onNoData?: 'pass') =>
+      tempoCheck({
+        name,
+        measure: 'duration',
+        reduce,
+        threshold: { op: '<', value: 2000 },
+        ...(onNoData ? { onNoData } : {}),
+      });
+    const output = await inspect([
+      duration('slowest', 'max'),
+      duration('mean', 'avg'),
+      duration('fastest', 'min'),
+      duration('latest', 'last'),
+      duration('default', undefined),
+      { ...duration('none', 'max'), query: '{ resource.service.name = "nobody" }' },
+      { ...duration('none is fine', 'max', 'pass'), query: '{ resource.service.name = "nobody" }' },
+    ]);
+    const slowest = byName(output, 'slowest');
+    assert.deepEqual(
+      [slowest.status, slowest.value, slowest.measure, slowest.reduce, slowest.seriesCount],
+      ['fail', 2400, 'duration', 'max', 3]
+    );
+    // The slow trace first, then the others newest first, each judged by its own duration.
+    assert.deepEqual(
+      slowest.series.map((item) => [item.labels.traceId, item.value, item.passed]),
+      [
+        [trace(1).traceId, 2400, false],
+        [trace(0).traceId, 300, true],
+        [trace(2).traceId, 900, true],
+      ]
+    );
+    assert.deepEqual([byName(output, 'mean').status, byName(output, 'mean').value], ['pass', 1200]);
+    assert.deepEqual([byName(output, 'fastest').status, byName(output, 'fastest').value], ['pass', 300]);
+    assert.deepEqual([byName(output, 'latest').value, byName(output, 'default').value], [300, 300]);
+    const none = byName(output, 'none');
+    assert.deepEqual([none.status, none.passed, none.value, none.series], ['no_data', false, null, []]);
+    assert.deepEqual([byName(output, 'none is fine').status, byName(output, 'none is fine').passed], ['no_data', true]);
+    assert.equal(output.passed, false);
+  });
+
+  it("notes that a count at Tempo's limit is a lower bound", async () => {
+    serveTempoTraces(
+      tempo,
+      Array.from({ length: MAX_TRACES + 5 }, (_, i) => trace(i, { start: UNTIL - MINUTE - i * 100 }))
+    );
+    const output = await inspect([
+      tempoCheck({ threshold: { op: '<', value: 5000 } }),
+      tempoCheck({ name: 'slowest', measure: 'duration', reduce: 'max', threshold: { op: '<', value: 1e9 } }),
+    ]);
+    const count = byName(output, 'checkout error traces');
+    assert.deepEqual([count.status, count.value], ['pass', MAX_TRACES]);
+    assert.equal(count.note, `Tempo returned its limit of ${MAX_TRACES} traces: the count is at least ${MAX_TRACES}`);
+    assert.equal(
+      byName(output, 'slowest').note,
+      `Tempo returned its limit of ${MAX_TRACES} traces: the durations are of those only`
+    );
+  });
+
+  it("fails the step on bad TraceQL, naming the check and quoting Tempo's message", async () => {
+    serveTempoTraces(tempo, [trace(0)]);
+    await assert.rejects(inspect([tempoCheck({ name: 'typo', query: 'foo' })]), (error: unknown) => {
+      assert.ok(error instanceof UpstreamError && error.kind === 'bad_query' && !isRetryable(error));
+      assert.match(error.message, /^inspection check "typo": Tempo \(http:\/\/127\.0\.0\.1:\d+\) answered HTTP 400: /);
+      assert.ok(error.message.endsWith(TEMPO_BAD_TRACEQL), error.message);
+      return true;
+    });
+  });
+
+  it('names the setting when Tempo is not configured', async () => {
+    await assert.rejects(inspectionAction.run({ checks: [tempoCheck({})] }, context({})), (error: unknown) => {
+      assert.ok(error instanceof ActionFailed && !isRetryable(error));
+      assert.equal(
+        error.message,
+        'inspection check "checkout error traces" needs Tempo, which is not configured (Settings → Tempo URL)'
+      );
+      return true;
+    });
+  });
+
+  it('refuses measure on other sources and reduce on a count, naming the check, before reading anything', async () => {
+    serveTempoTraces(tempo, [trace(0)]);
+    const refused = async (checks: InspectionCheck[], message: string) => {
+      await assert.rejects(inspect(checks), (error: unknown) => {
+        assert.ok(error instanceof ActionFailed && !isRetryable(error));
+        assert.equal(error.message, message);
+        return true;
+      });
+    };
+    await refused(
+      [
+        tempoCheck({}),
+        {
+          name: 'loki errors',
+          source: 'loki',
+          query: '{service="checkout"}',
+          measure: 'count',
+          threshold: { op: '<', value: 1 },
+        },
+      ],
+      'inspection check "loki errors": measure is for tempo (TraceQL) checks only, not for source loki'
+    );
+    await refused(
+      [check({ name: 'p95', query: 'up', measure: 'duration' })],
+      'inspection check "p95": measure is for tempo (TraceQL) checks only, not for source prometheus'
+    );
+    await refused(
+      [tempoCheck({ reduce: 'max' })],
+      'inspection check "checkout error traces": reduce is for measure: duration; a tempo count is one value'
+    );
+    assert.equal(tempo.requests.length, 0);
+  });
+
+  it('describes TraceQL checks for approvals and dry runs, and the draft prompt offers them', () => {
+    const sentence = inspectionAction.describe({
+      range: '24h',
+      checks: [
+        tempoCheck({}),
+        tempoCheck({ name: 'slow checkouts', measure: 'duration', reduce: 'max', threshold: { op: '<', value: 2000 } }),
+        check({ name: 'p95', query: 'up' }),
+      ],
+    });
+    assert.equal(
+      sentence,
+      'Inspect the last 24h: checkout error traces (TraceQL on tempo, matching traces < 5); ' +
+        'slow checkouts (TraceQL on tempo, max trace duration in ms < 2000); p95 (prometheus, last < 0.5)'
+    );
+    const prompt = draftingPrompt(builtInActions());
+    const section = prompt.slice(prompt.indexOf('### inspection'));
+    assert.match(section, /"const":"tempo"/);
+    assert.ok(section.includes('"measure":{"anyOf":[{"type":"string","const":"count"}'), section);
+    assert.ok(section.includes('"description":"For source tempo only.'), section);
   });
 });

@@ -61,6 +61,26 @@ describeEachStore('EventDispatcher', (target) => {
     assert.equal(await dispatcher.drain(), 0, 'dispatched events are not handed out again');
   });
 
+  it('hands a handler only the events its filter wants, and marks the others dispatched too', async () => {
+    await saveChanges(store, [change('f1'), change('f2'), change('f3')], now);
+    const dispatcher = new EventDispatcher({ store, logger: createLogger('silent'), clock: () => now });
+    const asked: string[] = [];
+    const seen: string[] = [];
+    dispatcher.subscribe(
+      async (event) => {
+        seen.push(event.subject);
+      },
+      async (event) => {
+        asked.push(event.subject);
+        return event.subject === 'f2';
+      }
+    );
+    assert.equal(await dispatcher.drain(), 3);
+    assert.deepEqual(asked, ['f1', 'f2', 'f3']);
+    assert.deepEqual(seen, ['f2']);
+    assert.equal(await dispatcher.drain(), 0);
+  });
+
   it('shares the outbox between two dispatchers without handing an event to both', async () => {
     await saveChanges(store, Array.from({ length: 30 }, (_, i) => change(`d${i}`)), now);
     const seen: string[] = [];

@@ -9,6 +9,17 @@ import type { Queryable, Store } from '../../store/store.ts';
  */
 export type EventHandler = (event: EngineEvent, tx: Queryable) => Promise<void>;
 
+/**
+ * Whether a handler has anything to do with an event, asked before its savepoint: an alert storm brings thousands
+ * of incident events, and most have no workflow to start.
+ */
+export type EventFilter = (event: EngineEvent, tx: Queryable) => Promise<boolean>;
+
+interface Subscription {
+  handler: EventHandler;
+  wants: EventFilter | undefined;
+}
+
 export interface EventDispatcherOptions {
   store: Store;
   logger: EngineLogger;
@@ -28,7 +39,7 @@ const PRUNE_EVERY_MS = 60_000;
 
 /** Reads the outbox (engine_events) in order and hands each event to the handlers. */
 export class EventDispatcher {
-  private readonly handlers: EventHandler[] = [];
+  private readonly subscriptions: Subscription[] = [];
   private readonly options: Required<Omit<EventDispatcherOptions, 'onDispatched'>> & Pick<EventDispatcherOptions, 'onDispatched'>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -47,8 +58,8 @@ export class EventDispatcher {
     };
   }
 
-  subscribe(handler: EventHandler): void {
-    this.handlers.push(handler);
+  subscribe(handler: EventHandler, wants?: EventFilter): void {
+    this.subscriptions.push({ handler, wants });
   }
 
   start(): void {
@@ -92,7 +103,10 @@ export class EventDispatcher {
    * rolled back and logged alone, so one bad event never holds up the ones behind it.
    */
   private async handle(event: EngineEvent, tx: Queryable): Promise<void> {
-    for (const handler of this.handlers) {
+    for (const { handler, wants } of this.subscriptions) {
+      if (wants !== undefined && !(await wants(event, tx))) {
+        continue;
+      }
       await tx.query('savepoint engine_event');
       try {
         await handler(event, tx);

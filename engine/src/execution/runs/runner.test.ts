@@ -6,6 +6,8 @@ import type { Store } from '../../store/store.ts';
 import { captureLogs } from '../../testing/logs.ts';
 import { describeEachStore, freshPgliteStore } from '../../testing/stores.ts';
 import type { FreshStore } from '../../testing/stores.ts';
+import { createMetrics } from '../../observability/metrics.ts';
+import { waitAction } from '../actions/wait.ts';
 import type { ActionDefinition } from '../types.ts';
 import { DEFAULT_POLICY } from './policy.ts';
 import type { Policy } from './policy.ts';
@@ -320,6 +322,91 @@ describe('WorkflowRunner', () => {
     assert.equal(view.run.status, 'succeeded');
     assert.ok(events(view).includes('slow:step.resumed'));
     assert.equal(view.steps[0]?.attempt, 1, 'a resumed attempt is the interrupted one, not a retry');
+  });
+
+  it('parks a run at a wait step without holding a worker, and a restarted engine resumes it at the same time', async () => {
+    const metrics = createMetrics().execution;
+    const first = await started([waitAction, postAction('post', true)], { policy: POST_UNATTENDED, runnerId: 'replica-w', metrics });
+    const workflow = workflowOf('settle', [
+      { id: 'settle', action: 'wait', with: { for: '1s' } },
+      { id: 'check', action: 'post', with: { url: receiver.url, text: 'settled' } },
+    ]);
+    const id = await first.start(workflow, 'manual', {});
+    const parked = await eventually(async () => {
+      const view = await first.getRun(id);
+      return view?.steps[0]?.nextAttemptAt === null ? undefined : view;
+    }, 'the wait step to be parked');
+    const until = parked?.steps[0]?.nextAttemptAt;
+    assert.ok(until !== null && until !== undefined);
+    assert.equal(parked?.run.status, 'running');
+    assert.equal(parked?.steps[0]?.status, 'pending');
+    assert.equal(parked?.run.claimedBy, null, 'no runner holds a waiting run');
+    assert.equal(parked?.run.wakeAt.getTime(), until.getTime());
+    await first.close();
+
+    const second = await started([waitAction, postAction('post', true)], { policy: POST_UNATTENDED, runnerId: 'replica-x', metrics });
+    const view = await settled(second, id);
+    assert.equal(view.run.status, 'succeeded');
+    assert.equal(view.steps[0]?.nextAttemptAt, null);
+    const posted = receiver.requests.find((request) => request.key === idempotencyKey(id, 'check'));
+    assert.ok(posted !== undefined && posted.at >= until.getTime(), 'the next step ran once the wait was over, not before');
+    const waiting = view.audit.filter((entry) => entry.event === 'step.waiting');
+    assert.equal(waiting.length, 1, 'the wait is computed once, at the first look');
+    assert.equal(Object(waiting[0]?.detail).until, until.toISOString());
+    const finished = await metrics.runsFinished.get();
+    assert.deepEqual(finished.values.map((sample) => [sample.labels.workflow, sample.labels.status, sample.value]), [['settle', 'succeeded', 1]]);
+    const steps = await metrics.stepDuration.get();
+    assert.ok(steps.values.some((sample) => sample.labels.action === 'post' && sample.labels.outcome === 'ok' && sample.metricName === 'intelops_workflow_step_duration_seconds_count' && sample.value === 1));
+  });
+
+  it('refuses a wait of more than 7 days, and goes straight on past a time already gone', async () => {
+    const runner = await started([waitAction]);
+    const long = await settled(runner, await runner.start(workflowOf('too-long', [{ id: 'wait', action: 'wait', with: { for: '8d' } }]), 'manual', {}));
+    assert.equal(long.run.status, 'failed');
+    assert.match(long.steps[0]?.error ?? '', /more than 7 days away; use a schedule trigger/);
+    const past = await settled(runner, await runner.start(workflowOf('past', [{ id: 'wait', action: 'wait', with: { until: '2020-01-01T00:00:00Z' } }]), 'manual', {}));
+    assert.equal(past.run.status, 'succeeded');
+    assert.ok(!events(past).includes('wait:step.waiting'));
+  });
+
+  it('cancels a run waiting for approval: the approval is withdrawn and cannot be decided, a second cancel is refused', async () => {
+    const runner = await started([postAction('post', true)]);
+    const id = await runner.start(workflowOf('cancel-approval', [{ id: 'restart', action: 'post', with: { url: receiver.url, text: 'restart' } }]), 'manual', {});
+    await settled(runner, id, ['waiting_approval']);
+    await runner.cancel(id, 'erin', 'fixed by hand');
+    const view = await settled(runner, id, ['cancelled']);
+    assert.equal(view.steps[0]?.status, 'cancelled');
+    assert.equal(view.approvals[0]?.decision, 'cancelled');
+    assert.equal(view.approvals[0]?.decidedBy, 'erin');
+    const cancelled = view.audit.find((entry) => entry.event === 'run.cancelled');
+    assert.equal(cancelled?.actor, 'erin');
+    assert.deepEqual(cancelled?.detail, { from: 'waiting_approval', reason: 'fixed by hand' });
+    assert.equal((await runner.listApprovals('pending', 100)).filter((approval) => approval.runId === id).length, 0);
+    const approvalId = view.approvals[0]?.id ?? '';
+    await assert.rejects(runner.decide(approvalId, 'approved', 'frank'), (error: unknown) => error instanceof RunnerRequestError && error.statusCode === 409);
+    await assert.rejects(runner.cancel(id, 'erin'), (error: unknown) => error instanceof RunnerRequestError && error.statusCode === 409 && /already ended \(cancelled\)/.test(error.message));
+    await assert.rejects(runner.cancel('no-such-run', 'erin'), (error: unknown) => error instanceof RunnerRequestError && error.statusCode === 404);
+    assert.ok(!receiver.requests.some((request) => request.key === idempotencyKey(id, 'restart')));
+  });
+
+  it('cancels a run in the middle of a step: the action is aborted and no later step starts', async () => {
+    const hanging = hangingAction('hangs_cancel');
+    const runner = await started([hanging, postAction('post', true)], { policy: POST_UNATTENDED });
+    const id = await runner.start(
+      workflowOf('cancel-running', [
+        { id: 'hang', action: 'hangs_cancel', timeoutMs: 60_000 },
+        { id: 'after', action: 'post', with: { url: receiver.url, text: 'never' } },
+      ]),
+      'manual',
+      {}
+    );
+    await eventually(async () => ((await runner.getRun(id))?.steps[0]?.status === 'running' ? true : undefined), 'the step to start');
+    await runner.cancel(id, 'grace');
+    const view = await settled(runner, id, ['cancelled']);
+    await eventually(async () => (hanging.aborted === 1 ? true : undefined), 'the action to be aborted');
+    assert.deepEqual(view.steps.map((step) => step.status), ['cancelled', 'cancelled']);
+    assert.ok(!receiver.requests.some((request) => request.key === idempotencyKey(id, 'after')));
+    assert.equal(events(view).at(-1), 'run:run.cancelled');
   });
 });
 

@@ -4,14 +4,17 @@ import { performance } from 'node:perf_hooks';
 import type { ValidateFunction } from 'ajv';
 import type { TSchema } from 'typebox';
 import type { EngineLogger } from '../../observability/logger.ts';
+import type { ExecutionMetrics } from '../../observability/metrics.ts';
 import { compileBodyValidator } from '../../server/validation.ts';
 import type { Sources } from '../../sources/fromSettings.ts';
 import type { Queryable, Store } from '../../store/store.ts';
 import {
   LostClaimError,
+  OPEN_RUN_STATUSES,
   appendAudit,
   approvalForStep,
   approvalsOfRun,
+  cancelRun,
   claimRuns,
   decideApproval,
   finishRun,
@@ -71,6 +74,8 @@ export interface WorkflowRunnerOptions {
   /** The upstream clients inspections read; a function follows the settings as they change. */
   sources: Sources | (() => Promise<Sources>);
   logger: EngineLogger;
+  /** Runs finished and step attempts, by workflow, action and outcome. */
+  metrics?: Pick<ExecutionMetrics, 'runsFinished' | 'stepDuration'>;
   /** Whether a failed attempt may succeed if tried again (a timeout, a 503); by default every failure is retried. */
   retryable?: (error: unknown) => boolean;
   /** Names this replica in claims; a stable one lets a restarted replica take its runs back without waiting for the lease. */
@@ -168,6 +173,7 @@ export class WorkflowRunner {
   private readonly sources: Sources | (() => Promise<Sources>);
   private readonly retryable: (error: unknown) => boolean;
   private readonly logger: EngineLogger;
+  private readonly metrics: WorkflowRunnerOptions['metrics'];
   private readonly clock: () => Date;
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -176,7 +182,8 @@ export class WorkflowRunner {
   private readonly retryMaxMs: number;
   private readonly maxInterruptions: number;
   private readonly inflight = new Map<string, Promise<void>>();
-  private readonly stops = new Set<AbortController>();
+  /** The abort of each run this runner works on, by run id. */
+  private readonly stops = new Map<string, AbortController>();
   private loop: Promise<void> | undefined;
   private closed = false;
   private poked = false;
@@ -197,6 +204,7 @@ export class WorkflowRunner {
     this.retryable = options.retryable ?? (() => true);
     this.runnerId = options.runnerId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.logger = options.logger.child({ runner: this.runnerId });
+    this.metrics = options.metrics;
     this.clock = options.clock ?? (() => new Date());
     this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
@@ -247,7 +255,7 @@ export class WorkflowRunner {
   /** Stops claiming, aborts the actions in flight (their steps stay `running`, resumed later with the same key) and waits for them. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const stop of this.stops) {
+    for (const stop of this.stops.values()) {
       stop.abort(new StoppedError('the workflow runner is stopping'));
     }
     this.wakeUp?.();
@@ -302,6 +310,30 @@ export class WorkflowRunner {
     this.logger.info({ run: decided.runId, step: decided.stepId, approval: approvalId, decision, by }, 'workflow approval decided');
     this.poke();
     return decided;
+  }
+
+  /**
+   * A person cancels an open run: it ends as cancelled with its unfinished steps and undecided approvals, and no
+   * step starts after. An action already called is aborted when this engine runs it; one another engine runs
+   * finishes there, but its result is not recorded (that engine's claim is gone).
+   */
+  async cancel(runId: string, by: string, reason?: string): Promise<void> {
+    const at = this.clock();
+    const cleanReason = reason === undefined ? null : this.secrets.redact(reason);
+    const run = await this.store.transaction(async (tx) => {
+      const before = await cancelRun(tx, runId, { at, by, reason: cleanReason });
+      if (before === undefined) {
+        throw new RunnerRequestError(404, `No workflow run with id ${JSON.stringify(runId)}`);
+      }
+      if (!OPEN_RUN_STATUSES.includes(before)) {
+        throw new RunnerRequestError(409, `Workflow run ${runId} already ended (${before}); only queued, running or waiting runs can be cancelled`);
+      }
+      await appendAudit(tx, { runId, at, actor: by, event: 'run.cancelled', detail: { from: before, reason: cleanReason } });
+      return loadRun(tx, runId);
+    });
+    this.stops.get(runId)?.abort(new StoppedError(`run ${runId} was cancelled by ${by}`));
+    this.metrics?.runsFinished.inc({ workflow: run?.workflow ?? 'unknown', status: 'cancelled' });
+    this.logger.info({ run: runId, workflow: run?.workflow, by }, 'workflow run cancelled');
   }
 
   private async work(): Promise<void> {
@@ -362,7 +394,7 @@ export class WorkflowRunner {
   /** Works on one claimed run, renewing its lease, until it waits, ends, or the claim is lost. */
   private async process(run: StoredRun): Promise<void> {
     const stop = new AbortController();
-    this.stops.add(stop);
+    this.stops.set(run.id, stop);
     const heartbeat = setInterval(() => {
       const now = this.clock();
       renewLease(this.store, run.id, this.runnerId, new Date(now.getTime() + this.leaseMs)).then(
@@ -385,7 +417,7 @@ export class WorkflowRunner {
       }
     } finally {
       clearInterval(heartbeat);
-      this.stops.delete(stop);
+      this.stops.delete(run.id);
     }
   }
 
@@ -430,7 +462,7 @@ export class WorkflowRunner {
         outputs[row.stepId] = { status: row.status, output: row.output };
         continue;
       }
-      if (row.status === 'failed' || row.status === 'rejected' || row.status === 'expired') {
+      if (row.status === 'failed' || row.status === 'rejected' || row.status === 'expired' || row.status === 'cancelled') {
         await this.end(run, row.status, { step: row.stepId });
         return;
       }
@@ -462,6 +494,7 @@ export class WorkflowRunner {
       await finishRun(tx, run.id, status, this.clock());
       await this.audit(tx, run.id, undefined, `run.${status}`, detail);
     });
+    this.metrics?.runsFinished.inc({ workflow: run.workflow, status });
     this.logger.info({ run: run.id, workflow: run.workflow, status }, 'workflow run finished');
   }
 
@@ -520,6 +553,28 @@ export class WorkflowRunner {
         await this.audit(tx, run.id, row.stepId, 'step.dry_run', { description, approval: decision.approval, policy: decision.reason });
       });
       return { kind: 'next', status: 'succeeded', output };
+    }
+    if (action.holdUntil !== undefined) {
+      // Computed once, at the first look, and kept as the step's next attempt, so a restart does not move it.
+      let until: Date;
+      try {
+        until = row.nextAttemptAt ?? action.holdUntil(input, this.clock());
+      } catch (error) {
+        return this.failStep(run, row, messageOf(error));
+      }
+      if (until > this.clock()) {
+        return {
+          kind: 'wait',
+          until,
+          status: 'running',
+          prepare: async (tx) => {
+            await updateStep(tx, run.id, row.stepId, { status: 'pending', input: this.redactValue(input), startedAt: row.startedAt ?? this.clock(), nextAttemptAt: until });
+            if (row.nextAttemptAt === null) {
+              await this.audit(tx, run.id, row.stepId, 'step.waiting', { until: until.toISOString(), description });
+            }
+          },
+        };
+      }
     }
     if (decision.approval) {
       const requestedAt = this.clock();
@@ -633,10 +688,14 @@ export class WorkflowRunner {
       }
       // A step timeout is worth another attempt; otherwise the action's error says whether one could help.
       const again = error instanceof StepTimeoutError || this.retryable(error);
-      return this.attemptFailed(run, step, row, attempt, this.secrets.redact(messageOf(error)), Math.round(performance.now() - started), again);
+      const elapsedMs = performance.now() - started;
+      this.metrics?.stepDuration.observe({ action: action.name, outcome: error instanceof StepTimeoutError ? 'timeout' : 'error' }, elapsedMs / 1000);
+      return this.attemptFailed(run, step, row, attempt, this.secrets.redact(messageOf(error)), Math.round(elapsedMs), again);
     }
     const stored = this.redactValue(output);
-    const durationMs = Math.round(performance.now() - started);
+    const elapsedMs = performance.now() - started;
+    this.metrics?.stepDuration.observe({ action: action.name, outcome: 'ok' }, elapsedMs / 1000);
+    const durationMs = Math.round(elapsedMs);
     await this.transition(run.id, async (tx) => {
       await updateStep(tx, run.id, row.stepId, { status: 'succeeded', output: stored, error: null, finishedAt: this.clock() });
       await this.audit(tx, run.id, row.stepId, 'step.succeeded', { attempt, durationMs });

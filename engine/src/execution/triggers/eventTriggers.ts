@@ -7,7 +7,7 @@ import type { EngineEvent } from '../../store/events.ts';
 import { queryIncidents } from '../../store/incidents.ts';
 import { loadRca } from '../../store/rca.ts';
 import type { Queryable } from '../../store/store.ts';
-import type { EventHandler } from '../events/eventDispatcher.ts';
+import type { EventFilter, EventHandler } from '../events/eventDispatcher.ts';
 import type { RunContext, TriggerKind, Workflow } from '../types.ts';
 
 /** What the trigger needs of the runner and the catalog (WorkflowRunner, WorkflowCatalog). */
@@ -32,7 +32,10 @@ async function subjectsOf(event: EngineEvent, tx: Queryable, now: Date): Promise
   const json = (value: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
   if (event.kind === 'change.created') {
     const [change] = await queryChanges(tx, { ids: [event.subject], limit: 1 });
-    return change === undefined ? undefined : { change: json(change) };
+    // Every field is there, null when the change has none, so templates can write `change.endsAt | default: …`.
+    return change === undefined
+      ? undefined
+      : { change: json({ ...change, description: change.description ?? null, endsAt: change.endsAt ?? null, author: change.author ?? null, version: change.version ?? null, url: change.url ?? null }) };
   }
   // The incident's status as of now: the triggers see what the incident list shows.
   const { quietPeriodMs } = groupingFromSettings((await loadSettings(tx)).grouping);
@@ -48,18 +51,21 @@ async function subjectsOf(event: EngineEvent, tx: Queryable, now: Date): Promise
  * Starts the workflows an event triggers: those with a trigger `on` the event's kind whose `if` holds for its
  * incident, analysis or change. Runs are written in the event's transaction, so each event starts them once.
  */
-export function eventTriggers(deps: TriggerDeps): EventHandler {
+export function eventTriggers(deps: TriggerDeps): { handle: EventHandler; wants: EventFilter } {
   // The workflows are read once per dispatch transaction, not once per event: a storm brings thousands of events.
   const workflowsOf = new WeakMap<Queryable, Promise<Workflow[]>>();
-  return async (event, tx) => {
-    const kind: TriggerKind = event.kind;
+  const matching = async (kind: TriggerKind, tx: Queryable) => {
     let workflows = workflowsOf.get(tx);
     if (workflows === undefined) {
       workflows = deps.workflows(tx);
       workflowsOf.set(tx, workflows);
     }
-    const matching = (await workflows).filter((workflow) => workflow.triggers.some((trigger) => trigger.on === kind));
-    if (matching.length === 0) {
+    return (await workflows).filter((workflow) => workflow.triggers.some((trigger) => trigger.on === kind));
+  };
+  const handle: EventHandler = async (event, tx) => {
+    const kind: TriggerKind = event.kind;
+    const workflows = await matching(kind, tx);
+    if (workflows.length === 0) {
       return;
     }
     const now = deps.clock();
@@ -68,7 +74,7 @@ export function eventTriggers(deps: TriggerDeps): EventHandler {
       deps.logger.warn({ event: event.kind, subject: event.subject }, 'the subject of an event is gone; no workflow started');
       return;
     }
-    for (const workflow of matching) {
+    for (const workflow of workflows) {
       const context: RunContext = { run: { id: '', workflow: workflow.name, trigger: kind, dryRun: false, startedAt: now.toISOString() }, inputs: {}, steps: {}, ...subjects };
       if (workflow.if !== undefined && !deps.holds(workflow.if, context)) {
         continue;
@@ -77,4 +83,5 @@ export function eventTriggers(deps: TriggerDeps): EventHandler {
       deps.logger.info({ run, workflow: workflow.name, event: event.kind, subject: event.subject }, 'workflow triggered');
     }
   };
+  return { handle, wants: async (event, tx) => (await matching(event.kind, tx)).length > 0 };
 }

@@ -142,6 +142,9 @@ describe('parseWorkflow', () => {
     assert.equal(errorOf(goodWith('      type: object', '      type: array')), 'deploy.yaml line 11: triggers/2/inputs must be a JSON schema of an object (type: object, properties: {…})');
     assert.match(errorOf(goodWith('threshold: { type: number }', 'threshold: { type: nmber }')), /^deploy\.yaml line 11: triggers\/2\/inputs is not a valid JSON schema: schema is invalid: /);
     assert.equal(errorOf(goodWith('  - on: incident.created', '  - on: incident.created\n    inputs: { type: object }')), 'deploy.yaml line 6: triggers/0/inputs is only for on: manual, not on: incident.created');
+    // Formats are known, as the run route checks them; unknown keywords are still refused.
+    assert.doesNotThrow(() => parseWorkflow(goodWith('threshold: { type: number }', 'threshold: { type: string, format: uri }'), 'deploy.yaml', TEST_ACTIONS));
+    assert.match(errorOf(goodWith('threshold: { type: number }', 'threshold: { type: number, minimun: 1 }')), /is not a valid JSON schema: strict mode: unknown keyword: "minimun"/);
   });
 
   it('parses templates and names the field of a bad one', () => {

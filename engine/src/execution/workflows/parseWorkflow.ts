@@ -1,7 +1,7 @@
-import { Ajv } from 'ajv';
 import { describeSchemaError, parseYamlDocuments, yamlValidator } from '../../context/yamlSource.ts';
 import type { YamlDocument, YamlPath } from '../../context/yamlSource.ts';
 import { invalidInput, quote } from '../../invalidInput.ts';
+import { compileBodyValidator } from '../../server/validation.ts';
 import type { ActionDefinition, Trigger, Workflow, WorkflowStep } from '../types.ts';
 import { actionInputErrors } from './actionInput.ts';
 import { RUN_VARIABLES, compileCondition } from './conditions.ts';
@@ -20,8 +20,6 @@ import { isTemplate, parseTemplate, templateMessage, templateVariables } from '.
 export type Actions = ReadonlyMap<string, ActionDefinition>;
 
 const validateDocument = yamlValidator<WorkflowDocument>(WorkflowDocumentSchema);
-// Manual inputs are JSON schemas written by people: checked against the meta-schema, unknown keywords refused.
-const inputsAjv = new Ajv({ strict: true, allErrors: false });
 
 /** Parses and checks one workflow; `source` says where the engine got it (a file of the folder, or the API). */
 export function parseWorkflow(text: string, origin: string, actions: Actions, source: Workflow['source'] = { kind: 'api' }): Workflow {
@@ -100,7 +98,8 @@ function checkInputsSchema(inputs: Record<string, unknown>, path: YamlPath, at: 
     throw invalidInput(`${at(path)} must be a JSON schema of an object (type: object, properties: {…})`);
   }
   try {
-    inputsAjv.compile(inputs);
+    // Compiled as the run route will check the inputs, formats included.
+    compileBodyValidator(inputs);
   } catch (error) {
     throw invalidInput(`${at(path)} is not a valid JSON schema: ${error instanceof Error ? error.message : String(error)}`);
   }

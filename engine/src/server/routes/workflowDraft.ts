@@ -28,7 +28,7 @@ const DraftBody = Type.Object(
   { additionalProperties: false, title: 'WorkflowDraftRequest' }
 );
 
-const DraftSchema = Type.Object(
+export const DraftSchema = Type.Object(
   {
     yaml: Type.String({ description: 'The drafted workflow; save it with PUT /api/v1/workflows/{name} once a person accepts it' }),
     valid: Type.Boolean({ description: 'Whether it checks against the schema, the actions and their inputs' }),

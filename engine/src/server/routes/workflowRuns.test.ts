@@ -140,6 +140,26 @@ describe('workflow run and approval routes', () => {
     assert.equal((await app.inject({ method: 'GET', url: '/api/v1/workflow-runs?status=lost' })).statusCode, 400);
   });
 
+  it('cancels an open run as the Grafana user, answering with the run; a run already ended is a 409', async () => {
+    const { id } = (await app.inject({ method: 'POST', url: '/api/v1/workflows/notify/runs', payload: { inputs: { team: 'infra' } } })).json<{ id: string }>();
+    await runIs(id, 'waiting_approval');
+    const cancelled = await app.inject({ method: 'POST', url: `/api/v1/workflow-runs/${id}/cancel`, payload: { reason: 'handled by hand' }, headers: { 'x-grafana-user': 'erin' } });
+    assert.equal(cancelled.statusCode, 200, cancelled.body);
+    const run = cancelled.json<RunBody>();
+    assert.equal(run.status, 'cancelled');
+    assert.deepEqual(run.approvals.map((approval) => [approval.state, approval.decidedBy]), [['cancelled', 'erin']]);
+    assert.equal(run.audit.at(-1)?.event, 'run.cancelled');
+    assert.equal(run.audit.at(-1)?.actor, 'erin');
+    const again = await app.inject({ method: 'POST', url: `/api/v1/workflow-runs/${id}/cancel` });
+    assert.equal(again.statusCode, 409);
+    assert.match(again.json<{ message: string }>().message, /already ended \(cancelled\)/);
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/workflow-runs/nope/cancel', payload: {} })).statusCode, 404);
+    const tokenOnly = (await app.inject({ method: 'POST', url: '/api/v1/workflows/notify/runs', payload: { inputs: { team: 'db' } } })).json<{ id: string }>();
+    await runIs(tokenOnly.id, 'waiting_approval');
+    const byApi = (await app.inject({ method: 'POST', url: `/api/v1/workflow-runs/${tokenOnly.id}/cancel`, payload: {} })).json<RunBody>();
+    assert.equal(byApi.audit.at(-1)?.actor, 'api');
+  });
+
   it('dry-runs any workflow, but runs by hand only one with a manual trigger', async () => {
     const refused = await app.inject({ method: 'POST', url: '/api/v1/workflows/on-incident/runs', payload: {} });
     assert.equal(refused.statusCode, 409);

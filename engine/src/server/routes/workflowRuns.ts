@@ -3,7 +3,7 @@ import type { ValidateFunction } from 'ajv';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { RunnerRequestError } from '../../execution/runs/runner.ts';
-import type { WorkflowRunner } from '../../execution/runs/runner.ts';
+import type { RunView, WorkflowRunner } from '../../execution/runs/runner.ts';
 import type { Workflow } from '../../execution/types.ts';
 import { invalidInput, quote } from '../../invalidInput.ts';
 import { RUN_STATUSES } from '../../store/workflowRuns.ts';
@@ -47,7 +47,7 @@ export const ApprovalSchema = Type.Object(
     workflow: Type.String(),
     stepId: Type.String(),
     what: Type.String({ description: 'What the step will do, to whom' }),
-    state: Type.String({ enum: ['pending', 'approved', 'rejected', 'expired'] }),
+    state: Type.String({ enum: ['pending', 'approved', 'rejected', 'expired', 'cancelled'] }),
     requestedAt: Time,
     expiresAt: Time,
     decidedBy: Type.Union([Type.String(), Type.Null()], { description: 'The Grafana login of who decided' }),
@@ -125,6 +125,35 @@ function approvalView(approval: StoredApproval, now: Date) {
   };
 }
 
+/** A run as GET /workflow-runs/{id} shows it. */
+function runDetail(runner: WorkflowRunner, view: RunView) {
+  const now = new Date();
+  // Stored values were scrubbed when written; scrubbing again covers secrets set since.
+  const scrub = (value: unknown) => runner.redactValue(value);
+  const text = (value: string | null) => (value === null ? null : runner.redactText(value));
+  return {
+    ...runSummary(view.run),
+    context: scrub(view.run.context),
+    definition: scrub(view.run.definition),
+    steps: view.steps.map((step) => ({
+      id: step.stepId,
+      action: step.action,
+      index: step.index,
+      status: step.status,
+      attempt: step.attempt,
+      idempotencyKey: step.idempotencyKey,
+      input: scrub(step.input),
+      output: scrub(step.output),
+      error: text(step.error),
+      startedAt: step.startedAt?.toISOString() ?? null,
+      finishedAt: step.finishedAt?.toISOString() ?? null,
+      nextAttemptAt: step.nextAttemptAt?.toISOString() ?? null,
+    })),
+    approvals: view.approvals.map((approval) => approvalView({ ...approval, what: runner.redactText(approval.what), reason: text(approval.reason) }, now)),
+    audit: view.audit.map((entry) => ({ at: entry.at.toISOString(), actor: entry.actor, event: entry.event, stepId: entry.stepId, detail: scrub(entry.detail) })),
+  };
+}
+
 const inputValidators = new WeakMap<object, ValidateFunction>();
 
 /** The manual trigger's inputs schema, compiled once per workflow definition. */
@@ -139,6 +168,12 @@ function inputsValidator(schema: Record<string, unknown>): ValidateFunction {
     inputValidators.set(schema, validate);
   }
   return validate;
+}
+
+/** The Grafana user who asked, or `api` for a call with the engine token alone. */
+function requestActor(request: FastifyRequest): string {
+  const header = request.headers[GRAFANA_USER_HEADER];
+  return (Array.isArray(header) ? header[0] : header)?.trim() || 'api';
 }
 
 /** The deciding user, or a 403 saying why none was found. */
@@ -213,9 +248,7 @@ export const workflowRunRoutes: FastifyPluginAsyncTypebox<WorkflowRunRoutesOptio
           throw invalidInput(`body/inputs${error?.instancePath ?? ''} ${error?.message ?? 'is invalid'}`);
         }
       }
-      const header = request.headers[GRAFANA_USER_HEADER];
-      const actor = (Array.isArray(header) ? header[0] : header)?.trim() || 'api';
-      const id = await runner.start(found, 'manual', { inputs }, { dryRun, actor });
+      const id = await runner.start(found, 'manual', { inputs }, { dryRun, actor: requestActor(request) });
       return reply.code(202).header('location', `/api/v1/workflow-runs/${id}`).send({ id, status: 'queued', dryRun });
     }
   );
@@ -260,31 +293,33 @@ export const workflowRunRoutes: FastifyPluginAsyncTypebox<WorkflowRunRoutesOptio
       if (view === undefined) {
         return reply.code(404).send(errorBody(404, `No workflow run with id ${quote(request.params.id)}`));
       }
-      const now = new Date();
-      // Stored values were scrubbed when written; scrubbing again covers secrets set since.
-      const scrub = (value: unknown) => runner.redactValue(value);
-      const text = (value: string | null) => (value === null ? null : runner.redactText(value));
-      return {
-        ...runSummary(view.run),
-        context: scrub(view.run.context),
-        definition: scrub(view.run.definition),
-        steps: view.steps.map((step) => ({
-          id: step.stepId,
-          action: step.action,
-          index: step.index,
-          status: step.status,
-          attempt: step.attempt,
-          idempotencyKey: step.idempotencyKey,
-          input: scrub(step.input),
-          output: scrub(step.output),
-          error: text(step.error),
-          startedAt: step.startedAt?.toISOString() ?? null,
-          finishedAt: step.finishedAt?.toISOString() ?? null,
-          nextAttemptAt: step.nextAttemptAt?.toISOString() ?? null,
-        })),
-        approvals: view.approvals.map((approval) => approvalView({ ...approval, what: runner.redactText(approval.what), reason: text(approval.reason) }, now)),
-        audit: view.audit.map((entry) => ({ at: entry.at.toISOString(), actor: entry.actor, event: entry.event, stepId: entry.stepId, detail: scrub(entry.detail) })),
-      };
+      return runDetail(runner, view);
+    }
+  );
+
+  app.post(
+    '/workflow-runs/:id/cancel',
+    {
+      schema: {
+        summary: 'Cancel an open run: no further step starts, pending approvals are withdrawn',
+        description:
+          `Queued, running and waiting runs end as cancelled, with their unfinished steps and undecided approvals. Recorded as the Grafana user in the ` +
+          `${GRAFANA_USER_HEADER} header, or "api" for a call with the engine token alone. 409 when the run already ended.`,
+        tags: ['execution'],
+        params: IdParams,
+        body: DecisionBody,
+        response: { 200: RunDetailSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema },
+      },
+    },
+    async (request) => {
+      const by = requestActor(request);
+      await runner.cancel(request.params.id, by, request.body?.reason);
+      request.log.info({ run: request.params.id, by }, 'workflow run cancelled');
+      const view = await runner.getRun(request.params.id);
+      if (view === undefined) {
+        throw new RunnerRequestError(404, `No workflow run with id ${quote(request.params.id)}`);
+      }
+      return runDetail(runner, view);
     }
   );
 

@@ -43,8 +43,8 @@ export async function openMigratedStore(config: StoreConfig): Promise<Store> {
 
 export interface Receiver {
   url: string;
-  /** Every request, in order of arrival. */
-  requests: Array<{ key: string; body: string }>;
+  /** Every request, in order of arrival (`at`: epoch ms). */
+  requests: Array<{ key: string; body: string; at: number }>;
   /** Side effects: one per idempotency key, however often it was sent. */
   effects: Map<string, string>;
   /** Called with each request before it is answered; what it returns (when a promise) delays the answer. */
@@ -61,7 +61,7 @@ export async function startReceiver(): Promise<Receiver> {
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const key = String(request.headers['idempotency-key'] ?? '');
-      receiver.requests.push({ key, body });
+      receiver.requests.push({ key, body, at: Date.now() });
       const deduplicated = receiver.effects.has(key);
       if (!deduplicated) {
         receiver.effects.set(key, body);
