@@ -4,11 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
+import { alertKey } from '../../engine/src/perception/alerts/types.ts';
+import { qualityTable, stormQuality } from '../../evals/grouping/score.ts';
+import type { StormQuality } from '../../evals/grouping/score.ts';
+import { generateStorm, STORM_PRESET, STORM_PRESETS } from '../../evals/grouping/storm.ts';
+import type { Delivery } from '../../evals/grouping/storm.ts';
 import { startEngineProcess } from './engineProcess.ts';
-import { scoreGrouping } from './score.ts';
-import type { GroupingScore } from './score.ts';
-import { generateStorm } from './storm.ts';
-import type { Delivery, Storm, StormOptions } from './storm.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,13 +35,6 @@ const SEEDS = count('seeds', args.seeds);
 const CONCURRENCY = count('concurrency', args.concurrency);
 const STORMS = count('storms', args.storms);
 
-const STORM = { name: 'storm', services: 300, faults: 20, noisyRules: 10, durationMs: 360 * 60_000 };
-const PRESETS: Array<{ name: string } & Omit<StormOptions, 'seed'>> = [
-  { name: 'small', services: 10, faults: 1, noisyRules: 2, durationMs: 30 * 60_000 },
-  { name: 'medium', services: 100, faults: 4, noisyRules: 4, durationMs: 90 * 60_000 },
-  { name: 'large', services: 300, faults: 12, noisyRules: 8, durationMs: 240 * 60_000 },
-  STORM,
-];
 const DAY = 86_400_000;
 const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
 
@@ -140,7 +134,7 @@ async function grouping(client: Client, from: number, to: number): Promise<Map<s
   const placed = new Map<string, string>();
   for (const incident of body.incidents) {
     for (const alert of incident.alerts) {
-      placed.set(`${alert.fingerprint}@${new Date(alert.startsAt).toISOString()}`, incident.id);
+      placed.set(alertKey({ fingerprint: alert.fingerprint, startsAt: new Date(alert.startsAt) }), incident.id);
     }
   }
   return placed;
@@ -151,33 +145,7 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-interface Row {
-  storm: string;
-  rawAlerts: number;
-  uniqueAlerts: number;
-  lost: number;
-  score: GroupingScore;
-  compression: number;
-}
-
-function row(name: string, storms: Storm[], placed: Map<string, string>): Row {
-  const truth = new Map(storms.flatMap((storm) => [...storm.truth]));
-  const found = new Map([...placed].filter(([key]) => truth.has(key)));
-  const score = scoreGrouping(found, truth);
-  const rawAlerts = storms.reduce((sum, storm) => sum + storm.rawAlerts, 0);
-  return { storm: name, rawAlerts, uniqueAlerts: truth.size, lost: truth.size - found.size, score, compression: 1 - score.incidents / rawAlerts };
-}
-
 const fmt = (n: number, digits = 3) => n.toFixed(digits);
-
-function printRows(rows: Row[]): void {
-  console.log('storm                raw alerts  unique  incidents  truth  compression  pair-P  pair-R  homog.  compl.  lost');
-  for (const r of rows) {
-    console.log(
-      `${r.storm.padEnd(20)} ${String(r.rawAlerts).padStart(10)}  ${String(r.uniqueAlerts).padStart(6)}  ${String(r.score.incidents).padStart(9)}  ${String(r.score.truthGroups).padStart(5)}  ${fmt(r.compression).padStart(11)}  ${fmt(r.score.pairwisePrecision).padStart(6)}  ${fmt(r.score.pairwiseRecall).padStart(6)}  ${fmt(r.score.homogeneity).padStart(6)}  ${fmt(r.score.completeness).padStart(6)}  ${r.lost}`
-    );
-  }
-}
 
 async function main(): Promise<void> {
   const owned = args.url === undefined ? await startEngineProcess() : undefined;
@@ -188,9 +156,9 @@ async function main(): Promise<void> {
   };
   try {
     // 1. Accuracy: each storm alone, on its own day, with its own CMDB.
-    const rows: Row[] = [];
+    const rows: StormQuality[] = [];
     let day = 0;
-    for (const preset of PRESETS) {
+    for (const preset of STORM_PRESETS) {
       for (let seed = 1; seed <= SEEDS; seed++) {
         const start = ORIGIN + day++ * DAY;
         const storm = generateStorm({ ...preset, seed, start: new Date(start) });
@@ -199,28 +167,28 @@ async function main(): Promise<void> {
         if (stats.failures.length > 0) {
           throw new Error(`${stats.failures.length} deliveries failed, first: ${stats.failures[0]}`);
         }
-        rows.push(row(`${preset.name}#${seed}`, [storm], await grouping(client, start - DAY / 4, start + DAY / 2)));
+        rows.push(stormQuality(`${preset.name}#${seed}`, [storm], await grouping(client, start - DAY / 4, start + DAY / 2)));
       }
     }
     console.log(`\nGrouping quality, one storm at a time (${client.url}, ${CONCURRENCY} concurrent senders)\n`);
-    printRows(rows);
+    console.log(qualityTable(rows));
     const big = rows.filter((r) => r.rawAlerts >= 1000);
-    const worst = (pick: (r: Row) => number) => Math.min(...big.map(pick));
+    const worst = (pick: (r: StormQuality) => number) => Math.min(...big.map(pick));
     if (big.length > 0) {
       console.log(`\nstorms of >= 1,000 alerts: ${big.length}; worst compression ${fmt(worst((r) => r.compression))}, pairwise precision ${fmt(worst((r) => r.score.pairwisePrecision))}, recall ${fmt(worst((r) => r.score.pairwiseRecall))}`);
     }
 
     // 2. Throughput: many storms at once, interleaved, with one CMDB holding all their services.
     const storms = Array.from({ length: STORMS }, (_, i) =>
-      generateStorm({ ...STORM, seed: 100 + i, start: new Date(ORIGIN + (day + i) * DAY), namePrefix: `s${i}-` })
+      generateStorm({ ...STORM_PRESET, seed: 100 + i, start: new Date(ORIGIN + (day + i) * DAY), namePrefix: `s${i}-` })
     );
     expectOk(await call(client, 'PUT', '/api/v1/cmdb', { services: storms.flatMap((s) => s.services) }), 'PUT /api/v1/cmdb');
     const deliveries = storms.flatMap((s) => s.deliveries).sort((a, b) => a.at - b.at);
     const stats = await post(client, deliveries, CONCURRENCY);
-    const combined = row(`${storms.length} storms at once`, storms, await grouping(client, ORIGIN + day * DAY - DAY / 4, ORIGIN + (day + storms.length) * DAY));
+    const combined = stormQuality(`${storms.length} storms at once`, storms, await grouping(client, ORIGIN + day * DAY - DAY / 4, ORIGIN + (day + storms.length) * DAY));
     const rawAlerts = combined.rawAlerts;
     console.log(`\nIngest: ${storms.length} storms interleaved, ${deliveries.length} webhooks, ${rawAlerts} alerts, ${CONCURRENCY} concurrent senders\n`);
-    printRows([combined]);
+    console.log(qualityTable([combined]));
     const throughput = rawAlerts / (stats.wallMs / 1000);
     console.log(
       `\nthroughput ${Math.round(throughput)} alerts/s (${Math.round(deliveries.length / (stats.wallMs / 1000))} webhooks/s) over ${fmt(stats.wallMs / 1000, 1)} s; ` +

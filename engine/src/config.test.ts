@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       egressAllowPrivate: false,
       secretsDir: undefined,
       runnerId: undefined,
+      agentRunRetentionMs: undefined,
     });
     assert.equal(DEFAULTS.bodyLimitBytes, 1048576);
   });
@@ -69,9 +70,11 @@ describe('loadConfig', () => {
         INTELOPS_EGRESS_ALLOW: 'hooks.slack.com, *.pagerduty.com',
         INTELOPS_EGRESS_ALLOW_PRIVATE: 'true',
         INTELOPS_GRAFANA_TOKEN: 'glsa_token',
+        INTELOPS_AGENT_RUN_RETENTION: '36h',
       },
       '/srv'
     );
+    assert.equal(config.agentRunRetentionMs, 36 * 3_600_000);
     assert.equal(config.cmdbDir, '/srv/cmdb');
     assert.equal(config.runbooksDir, '/etc/runbooks');
     assert.equal(config.workflowsDir, '/srv/workflows');
@@ -195,6 +198,16 @@ describe('loadConfig', () => {
       assert.throws(
         () => loadConfig({ INTELOPS_TOKEN: 't', INTELOPS_PORT: port }, '/srv'),
         new ConfigError(`Invalid INTELOPS_PORT: must be a whole number from 0 to 65535 (got "${port}")`)
+      );
+    }
+  });
+
+  it('reads the agent run retention as a duration, naming the variable when it is not one', () => {
+    assert.equal(loadConfig({ INTELOPS_TOKEN: 't', INTELOPS_AGENT_RUN_RETENTION: '1.5d' }, '/srv').agentRunRetentionMs, 1.5 * 86_400_000);
+    for (const value of ['two weeks', '0d', '14']) {
+      assert.throws(
+        () => loadConfig({ INTELOPS_TOKEN: 't', INTELOPS_AGENT_RUN_RETENTION: value }, '/srv'),
+        new ConfigError(`Invalid INTELOPS_AGENT_RUN_RETENTION: must be a duration like 14d, 36h or 90m (got "${value}")`)
       );
     }
   });

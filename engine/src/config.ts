@@ -63,6 +63,8 @@ export interface EngineConfig {
   secretsDir?: string | undefined;
   /** Execution: a stable name of this engine, so that it takes back its runs at once after a restart. */
   runnerId?: string | undefined;
+  /** AI observability: how long agent runs (traces of analyses, questions, drafts, workflow runs) are kept, in ms. */
+  agentRunRetentionMs?: number | undefined;
 }
 
 export const DEFAULTS = {
@@ -115,6 +117,7 @@ export const ENV_VARS = {
   egressAllowPrivate: 'INTELOPS_EGRESS_ALLOW_PRIVATE',
   secretsDir: 'INTELOPS_SECRETS_DIR',
   runnerId: 'INTELOPS_RUNNER_ID',
+  agentRunRetention: 'INTELOPS_AGENT_RUN_RETENTION',
   grafanaTokenFile: 'INTELOPS_GRAFANA_TOKEN_FILE',
 } as const;
 
@@ -214,6 +217,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     egressAllowPrivate: raw.egressAllowPrivate === undefined ? false : parseBoolean(raw.egressAllowPrivate),
     secretsDir: raw.secretsDir === undefined ? undefined : parsePath(raw.secretsDir),
     runnerId: raw.runnerId === undefined ? undefined : parseString(raw.runnerId),
+    agentRunRetentionMs: raw.agentRunRetention === undefined ? undefined : parseRetention(raw.agentRunRetention),
   };
 }
 
@@ -332,6 +336,19 @@ function parseString(raw: Raw): string {
     throw invalid(raw, 'must be a non-empty string');
   }
   return raw.value.trim();
+}
+
+const RETENTION_UNIT_MS: Record<string, number | undefined> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/** `14d`, `36h`, `90m`, `30s` in milliseconds. */
+function parseRetention(raw: Raw): number {
+  const match = typeof raw.value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(d|h|m|s)\s*$/.exec(raw.value) : null;
+  const unitMs = RETENTION_UNIT_MS[match?.[2] ?? ''];
+  const amount = Number(match?.[1]);
+  if (unitMs === undefined || !(amount > 0)) {
+    throw invalid(raw, 'must be a duration like 14d, 36h or 90m');
+  }
+  return Math.round(amount * unitMs);
 }
 
 function parsePath(raw: Raw): string {

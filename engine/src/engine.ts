@@ -3,7 +3,11 @@ import { ConfigError, ENV_VARS, redactDatabaseUrl } from './config.ts';
 import type { Cmdb } from './context/cmdb.ts';
 import { loadCmdbFiles } from './context/cmdbFiles.ts';
 import type { EngineLogger } from './observability/logger.ts';
+import { OnlineEvals } from './evals/onlineEvals.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { configSecrets, openTracing } from './observability/tracing/openTracing.ts';
+import type { EngineTracing } from './observability/tracing/openTracing.ts';
+import { ENGINE_VERSION } from './version.ts';
 import { AlertIntake } from './perception/alerts/intake.ts';
 import { TemplateLibrary } from './perception/logs/templateLibrary.ts';
 import { EventDispatcher } from './execution/events/eventDispatcher.ts';
@@ -70,10 +74,23 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
   let intake: AlertIntake | undefined;
   let events: EventDispatcher;
   let execution: Execution;
+  let tracing: EngineTracing | undefined;
+  // The online evals turn each recorded run into metrics and judge a sample; created once the LLM is known.
+  let evals: OnlineEvals | undefined;
   try {
     const { applied, alreadyApplied } = await migrate(store);
     logger.info({ applied, alreadyApplied }, applied.length > 0 ? 'migrations applied' : 'database schema up to date');
     const metrics = createMetrics();
+    // One tracer provider per engine: analyses, questions, drafts and workflow runs become agent runs (store + OTLP).
+    tracing = openTracing({
+      store,
+      logger,
+      version: ENGINE_VERSION,
+      secrets: configSecrets(config),
+      retentionMs: config.agentRunRetentionMs,
+      onRunRecorded: (run, spans) => evals?.onRunRecorded(run, spans),
+      costOf: (model, inputTokens, outputTokens) => evals?.costOf(model, inputTokens, outputTokens) ?? null,
+    });
     intake = new AlertIntake({ ...options.intake, store, logger, metrics: metrics.alerts, clock: options.clock, cmdbFiles });
     await intake.start();
     events = new EventDispatcher({
@@ -84,7 +101,9 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
     });
     const sourceSecrets = { prometheusAuth: config.prometheusAuth, lokiAuth: config.lokiAuth, tempoAuth: config.tempoAuth };
     const llm = llmResolver(config, logger);
-    execution = await openExecution({ config, store, logger, events, sourceSecrets, clock: options.clock, llm, metrics: metrics.execution, intake });
+    evals = new OnlineEvals({ store, metrics: metrics.ai, logger, llm, configuredModels: [config.llm?.model], tracing, clock: options.clock });
+    await evals.start();
+    execution = await openExecution({ config, store, logger, events, sourceSecrets, clock: options.clock, llm, metrics: metrics.execution, intake, tracing });
     const library = await TemplateLibrary.open(store, metrics.perception);
     logger.info({ templates: library.size }, 'log templates loaded');
     // Embeddings index the knowledge base at start, so their endpoint is the configured one, not a setting.
@@ -118,12 +137,18 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
       cmdbFiles,
       grafanaToken: config.grafanaToken,
       clock: options.clock,
+      tracing,
+      evals,
     });
   } catch (error) {
     await intake?.close();
+    await evals?.close();
+    await tracing?.close();
     await store.close();
     throw error;
   }
+  const traces = tracing;
+  const judge = evals;
   const running = intake;
   const dispatcher = events;
   const workflows = execution;
@@ -147,6 +172,9 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
         await dispatcher.stop();
         await workflows.close();
       } finally {
+        // Judgements in flight finish and are traced, and runs still being written are stored, before the store closes.
+        await judge.close();
+        await traces.close();
         await store.close();
       }
     },

@@ -5,15 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { hasDataset, SHARED_DATASETS } from '../defaults.ts';
+import { hasDataset, RCA_DIRS, SHARED_DATASETS } from '../defaults.ts';
+import { fraction } from '../fraction.ts';
 import type { Accuracy } from './accuracy.ts';
-import { evalRca, loadCases } from './evalRca.ts';
+import { evalRca, loadCases, rcaJson } from './evalRca.ts';
 import type { RcaFormat, RcaReport } from './evalRca.ts';
 
-const DEFAULT_DATA: Record<RcaFormat, string> = {
-  rcd: path.join(SHARED_DATASETS, 'rca', 'sockshop-rcd'),
-  nezha: path.join(SHARED_DATASETS, 'rca', 'nezha-onlineboutique-2022-08-22'),
-};
 
 /** Runs the rca eval on command-line arguments (after `rca`); returns the exit code. */
 export function runRcaEval(argv: string[]): number {
@@ -41,7 +38,7 @@ export function runRcaEval(argv: string[]): number {
   if (minAc1 === null || minAvg5 === null) {
     return 2;
   }
-  const data = args.data ?? DEFAULT_DATA[format];
+  const data = args.data ?? path.join(SHARED_DATASETS, RCA_DIRS[format]);
   if (args.data === undefined && !hasDataset(data)) {
     console.log(`rca: skipped, no --data given and ${data} does not exist`);
     return 0;
@@ -55,21 +52,7 @@ export function runRcaEval(argv: string[]): number {
   }
   printReport(data, report, args.cases);
   if (args.json !== undefined) {
-    const { overall, byFaultType, byFaultClass, calibration, cases } = report;
-    const json = {
-      overall,
-      byFaultType,
-      byFaultClass,
-      calibration,
-      cases: cases.map(({ id, faultType, truth, ranking, confidence }) => ({
-        id,
-        faultType,
-        truth,
-        ranking,
-        confidence,
-      })),
-    };
-    writeFileSync(args.json, `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(args.json, `${JSON.stringify(rcaJson(report), null, 2)}\n`);
     console.log(`wrote ${args.json}`);
   }
   const failures: string[] = [];
@@ -83,19 +66,6 @@ export function runRcaEval(argv: string[]): number {
     console.error(`FAIL ${failure}`);
   }
   return failures.length > 0 ? 1 : 0;
-}
-
-/** A number in [0, 1], undefined when absent, null (after saying why) when malformed. */
-function fraction(flag: string, value: string | undefined): number | undefined | null {
-  if (value === undefined) {
-    return undefined;
-  }
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) {
-    console.error(`--${flag} takes a number between 0 and 1; got "${value}"`);
-    return null;
-  }
-  return n;
 }
 
 function printReport(data: string, report: RcaReport, perCase: boolean): void {

@@ -78,6 +78,17 @@ export function evalRca(format: RcaFormat, cases: readonly RcaCase[]): RcaReport
   };
 }
 
+/** The report as written to JSON: every score, and per case the truth, the ranking and its confidence. */
+export function rcaJson({ overall, byFaultType, byFaultClass, calibration, cases }: RcaReport) {
+  return {
+    overall,
+    byFaultType,
+    byFaultClass,
+    calibration,
+    cases: cases.map(({ id, faultType, truth, ranking, confidence }) => ({ id, faultType, truth, ranking, confidence })),
+  };
+}
+
 /** Faults that load or slow a resource (cpu_contention, mem, network_delay, disk) against code-level ones. */
 export function faultClassOf(faultType: string): 'resource' | 'code' {
   // Whole words of the fault type: "exception" holds the letters "io" but is not an I/O fault.

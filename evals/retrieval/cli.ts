@@ -2,13 +2,10 @@
 // Runs the labelled queries of <data>/eval/queries.yaml through the knowledge base's search over <data>/runbooks and
 // prints hit rate @1/@3/@5 and MRR, and the queries missed at k; --min-hit-rate gates hit rate @k (exit 1 below it).
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_KNOWLEDGE } from '../defaults.ts';
 import { evalRetrieval, RANKING_DEPTH } from './evalRetrieval.ts';
 import type { RetrievalReport } from './evalRetrieval.ts';
-
-/** The demo runbooks and their labelled queries, shipped in the repository. */
-export const DEFAULT_KNOWLEDGE = fileURLToPath(new URL('../../knowledge/', import.meta.url));
 
 /** Runs the retrieval eval on command-line arguments (after `retrieval`); returns the exit code. */
 export async function runRetrievalEval(argv: string[]): Promise<number> {

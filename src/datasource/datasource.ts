@@ -21,6 +21,7 @@ import { fetchLogTemplates, logTemplatesRequest } from './logTemplates';
 import { logTemplatesFrame } from './logTemplatesFrame';
 import { formatQueryVariable } from './queryInterpolation';
 import { runIncidentGraph, runRootCauses } from './rootCausesQuery';
+import { runAgentRun, runAgentRuns, runEvals } from './agentRunsQuery';
 import { queryProblems } from './queryValidation';
 import { DEFAULT_QUERY_TYPE, type IntelOpsOptions, type IntelOpsQuery, isQueryType, type QueryType } from './types';
 import { type Upstream, upstreamUids } from './upstreams';
@@ -72,6 +73,9 @@ const runners: Record<QueryType, QueryRunner> = {
   },
   rootCauses: runRootCauses,
   incidentGraph: runIncidentGraph,
+  agentRuns: runAgentRuns,
+  agentRun: runAgentRun,
+  evals: runEvals,
 };
 
 /** "a, b" means a or b: how a multi-value variable reads in the csv format. */
@@ -120,6 +124,8 @@ export class IntelOpsDataSource extends DataSourceApi<IntelOpsQuery, IntelOpsOpt
       ...query,
       ...(query.service !== undefined ? { service: replace(query.service) } : {}),
       ...(query.incidentId !== undefined ? { incidentId: replaceText(query.incidentId) } : {}),
+      ...(query.runId !== undefined ? { runId: replaceText(query.runId) } : {}),
+      ...(query.kind !== undefined ? { kind: replaceText(query.kind) } : {}),
       ...(query.status !== undefined ? { status: replaceList(query.status) } : {}),
       ...(query.severity !== undefined ? { severity: replaceList(query.severity) } : {}),
       ...(query.selector !== undefined ? { selector: replaceInQuery(query.selector) } : {}),

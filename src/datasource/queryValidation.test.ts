@@ -36,4 +36,11 @@ describe('queryProblems', () => {
     expect(queryProblems({ refId: 'A', queryType: 'incidents' })).toEqual([]);
     expect(queryProblems({ refId: 'A' })).toEqual([]);
   });
+
+  it('checks the kind of an Agent run or Agent runs query once variables are replaced', () => {
+    expect(queryProblems({ refId: 'A', queryType: 'agentRun' })).toEqual([]);
+    expect(queryProblems({ refId: 'A', queryType: 'agentRun', incidentId: '$incident', kind: '$kind' })).toEqual([]);
+    expect(queryProblems({ refId: 'A', queryType: 'agentRuns', kind: 'judge' })).toEqual([]);
+    expect(queryProblems({ refId: 'A', queryType: 'agentRuns', kind: 'judges' })[0]?.field).toBe('kind');
+  });
 });

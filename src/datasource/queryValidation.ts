@@ -1,9 +1,10 @@
 import { rangeUtil } from '@grafana/data';
+import { AGENT_RUN_KINDS } from './agentRuns';
 import type { IntelOpsQuery } from './types';
 
 /** A field of a query that cannot be sent, and what to write there instead. */
 export interface QueryProblem {
-  field: 'selector' | 'expr' | 'baseline' | 'step' | 'incidentId';
+  field: 'selector' | 'expr' | 'baseline' | 'step' | 'incidentId' | 'kind';
   message: string;
 }
 
@@ -60,9 +61,22 @@ export function queryProblems(query: IntelOpsQuery): QueryProblem[] {
       return (query.incidentId ?? '').trim() === '' && (query.service ?? '').trim() === ''
         ? [{ field: 'incidentId', message: EMPTY_INCIDENT }]
         : [];
+    case 'agentRun':
+    case 'agentRuns':
+      return kindProblem(query.kind);
     default:
       return [];
   }
+}
+
+function kindProblem(kind: string | undefined): QueryProblem[] {
+  const text = (kind ?? '').trim();
+  if (text === '' || hasVariable(text) || AGENT_RUN_KINDS.some((known) => known === text)) {
+    return [];
+  }
+  return [
+    { field: 'kind', message: `"${text}" is not a kind of agent run: pick one of ${AGENT_RUN_KINDS.join(', ')}.` },
+  ];
 }
 
 export function problemFor(problems: QueryProblem[], field: QueryProblem['field']): string | undefined {

@@ -41,6 +41,8 @@ export interface RcaResult {
   usage?: { promptTokens: number; completionTokens: number };
   documents: Array<{ id: string; title: string; score: number }>;
   graph: IncidentGraph;
+  /** The analysis' agent run (its trace id), when the engine recorded one. */
+  traceId?: string;
 }
 
 /** The engine's answer to a feedback post: every verdict given on the incident so far, oldest first. */
@@ -138,6 +140,7 @@ export function parseRcaResult(body: unknown, path: string): RcaResult {
     ...(usage ? { usage } : {}),
     documents,
     graph: parseGraph(body.graph),
+    ...(typeof body.traceId === 'string' && body.traceId !== '' ? { traceId: body.traceId } : {}),
   };
 }
 
@@ -182,7 +185,9 @@ export async function fetchAnalysisSteps(client: EngineReader, incidentId: strin
     throw invalidBody(path, 'it has no steps');
   }
   return body.steps.flatMap((step): AnalysisStep[] =>
-    isRecord(step) && typeof step.name === 'string' && (step.state === 'done' || step.state === 'running' || step.state === 'pending')
+    isRecord(step) &&
+    typeof step.name === 'string' &&
+    (step.state === 'done' || step.state === 'running' || step.state === 'pending')
       ? [{ name: step.name, state: step.state }]
       : []
   );

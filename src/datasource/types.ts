@@ -7,8 +7,17 @@ export const REQUIRED_API_VERSION = 1;
 /** Shown in the config editor and in messages when no engine URL is set yet. */
 export const ENGINE_URL_PLACEHOLDER = 'http://localhost:8686';
 
-/** Query types the datasource answers; later issues add agent runs and evals here. */
-export type QueryType = 'status' | 'incidents' | 'logTemplates' | 'anomalies' | 'rootCauses' | 'incidentGraph';
+/** Query types the datasource answers. */
+export type QueryType =
+  | 'status'
+  | 'incidents'
+  | 'logTemplates'
+  | 'anomalies'
+  | 'rootCauses'
+  | 'incidentGraph'
+  | 'agentRuns'
+  | 'agentRun'
+  | 'evals';
 
 export interface QueryTypeOption {
   value: QueryType;
@@ -52,6 +61,24 @@ export const QUERY_TYPES: QueryTypeOption[] = [
     description:
       "The services around an incident and their calls, the suspected cause highlighted, for Grafana's Node graph panel (GET /api/v1/incidents/{id}/rca)",
   },
+  {
+    value: 'agentRuns',
+    label: 'Agent runs',
+    description:
+      "The engine's AI runs in the dashboard time range, newest first: kind, incident, duration, LLM tokens, model, status and verdict, for a table panel (GET /api/v1/runs)",
+  },
+  {
+    value: 'agentRun',
+    label: 'Agent run',
+    description:
+      "One agent run as a trace (perception, retrieval, LLM, tool and action spans), by id or else the newest in the time range (of an incident), for the IntelOps agent trace panel or Grafana's Traces panel (GET /api/v1/runs/{id})",
+  },
+  {
+    value: 'evals',
+    label: 'Evals',
+    description:
+      'The scorecard of analyses in the dashboard time range (P95 latency, error rate, TTFT, retrieval hit rate, hallucination rate, accuracy, faithfulness) with thresholds, verdict, trend and worst runs, for the IntelOps evals panel (GET /api/v1/evals)',
+  },
 ];
 
 export const DEFAULT_QUERY_TYPE: QueryType = 'status';
@@ -62,8 +89,15 @@ export interface IntelOpsQuery extends DataQuery {
   status?: string[];
   /** Incidents: severities to keep (any when empty). */
   severity?: string[];
-  /** Root causes and Dependency graph: the incident's id; when empty, the latest incident of `service` is used. */
+  /**
+   * Root causes and Dependency graph: the incident's id; when empty, the latest incident of `service` is used.
+   * Agent runs: only the runs of this incident. Agent run: the incident whose newest run to read when no run id is set.
+   */
   incidentId?: string;
+  /** Agent runs and Agent run: only runs of this kind (analyze, ask, draft, judge, workflow); any when empty. */
+  kind?: string;
+  /** Agent run: the run's id (its trace id). */
+  runId?: string;
   /** Incidents and Log templates: services, comma-separated; Root causes: the one service whose latest incident to read; `$service` with several values matches any of them. */
   service?: string;
   /** Log templates: a LogQL stream selector such as {namespace="shop"}; dashboard variables work. */

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { openPanel, saveScreenshot } from './panelPage';
 import { testIds } from '../../src/components/testIds';
+import { CHECKOUT_RUN_ID } from '../../src/datasource/testing/agentRunFixtures';
 
 test.describe('Agent trace panel in Chromium', () => {
   for (const theme of ['dark', 'light'] as const) {
@@ -57,6 +58,39 @@ test.describe('Agent trace panel in Chromium', () => {
     const details = panel.getByTestId(testIds.agentTracePanel.details);
     await expect(details).toContainText('Time to first token380 ms');
     await expect(details).toContainText('Tokens1840');
+  });
+
+  test('draws the Agent run query’s trace: an LLM span opens its prompt and completion, the run links to Tempo', async ({
+    page,
+  }) => {
+    const panel = await openPanel(page, 'agenttrace', 'engine', 'dark');
+    const rows = panel.getByTestId(testIds.agentTracePanel.row);
+    await expect(rows).toHaveCount(8);
+    await expect(panel.getByRole('list', { name: 'Span kinds' }).getByRole('listitem')).toHaveText([
+      'perception',
+      'retrieval',
+      'LLM',
+      'tool',
+      'action',
+      'other',
+    ]);
+    await expect(panel.getByTestId(testIds.agentTracePanel.tempoLink)).toHaveAttribute(
+      'href',
+      new RegExp(`^/explore\\?.*${CHECKOUT_RUN_ID}`)
+    );
+    await expect(panel.getByRole('link', { name: /Investigation of inc-7f3a9c/ })).toBeVisible();
     await saveScreenshot(page, 'agenttrace');
+    await rows.nth(4).click();
+    const events = panel.getByTestId(testIds.agentTracePanel.event);
+    await expect(events).toHaveCount(1);
+    await expect(events).toContainText('gen_ai.client.inference.operation.details at +1.70 s');
+    await expect(events).toContainText('Grafana token [REDACTED]');
+  });
+
+  test('says why there is no run when the incident has none', async ({ page }) => {
+    const panel = await openPanel(page, 'agenttrace', 'missing', 'light');
+    await expect(panel.getByTestId(testIds.agentTracePanel.empty)).toContainText(
+      'No agent run for incident inc-d40f13 in the time range'
+    );
   });
 });

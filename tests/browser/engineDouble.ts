@@ -13,6 +13,7 @@ import {
   feedbackJson,
   ordersRcaJson,
 } from '../../src/datasource/testing/reasoningFixtures';
+import { answerAgentRuns } from './agentRunsDouble';
 import { answerWorkflows } from './workflowDouble';
 
 /**
@@ -32,7 +33,7 @@ import { answerWorkflows } from './workflowDouble';
  * answers the deploy before the checkout incident and a feature flag, filtered by service and time.
  * POST …/ask checks the body as the engine's schema does; the checkout incident answers citing its p99 anomaly and
  * the deploy, the others answer 409 as an engine without an LLM does.
- * Workflows, runs and approvals: see workflowDouble.ts.
+ * Workflows, runs and approvals: see workflowDouble.ts. Agent runs and evals: see agentRunsDouble.ts.
  */
 
 const PROXY_PATH = /^\/api\/datasources\/proxy\/uid\/([\w-]+)\/engine(\/api\/v1\/.*)$/;
@@ -347,6 +348,10 @@ export function answerEngine(
   });
   if (workflows) {
     return { ...workflows, delayMs };
+  }
+  const agentRuns = answerAgentRuns(apiPath ?? '', params, method, { now, quiet: engine === 'quiet' });
+  if (agentRuns) {
+    return { ...agentRuns, delayMs };
   }
   const reasoning = REASONING_PATH.exec(apiPath ?? '');
   if (reasoning) {

@@ -14,6 +14,8 @@ import { builtInActions } from '../../engine/src/execution/actions/registry.ts';
 import { describeStep } from '../../engine/src/execution/workflows/draftWorkflow.ts';
 import { parseWorkflow } from '../../engine/src/execution/workflows/parseWorkflow.ts';
 import { compileBodyValidator } from '../../engine/src/server/validation.ts';
+import { AgentRunListSchema, AgentRunSchema, AgentRunSummarySchema } from '../../engine/src/server/routes/agentRuns.ts';
+import { EvalsSchema } from '../../engine/src/server/routes/evals.ts';
 
 interface Fixtures {
   checkoutRcaJson(now: number): unknown;
@@ -191,5 +193,50 @@ describe('the plugin’s workflow fixtures', () => {
     assert.ok(valid(bad), JSON.stringify(valid.errors));
     assert.throws(() => parseWorkflow(bad.yaml, 'draft', actions), { message: workflowFixtures.DRAFT_CRON_ERROR });
     assert.deepEqual(bad.errors, [workflowFixtures.DRAFT_CRON_ERROR]);
+  });
+});
+
+interface EvalsFixtures {
+  evalsJson(now: number): unknown;
+  emptyEvalsJson(now: number): unknown;
+}
+
+interface AgentRunFixtures extends EvalsFixtures {
+  RUN_IDS: Record<string, string>;
+  agentRunSummariesJson(now: number): unknown[];
+  agentRunListJson(now: number): unknown;
+  agentRunJson(now: number, id: string): unknown;
+}
+
+const agentRunFixtures = (await import(
+  new URL('../../src/datasource/testing/agentRunFixtures.ts', import.meta.url).href
+)) as AgentRunFixtures;
+const evalsFixtures: EvalsFixtures = agentRunFixtures;
+
+describe('the plugin’s agent run and eval fixtures', () => {
+  const now = Date.parse('2026-11-20T10:00:00Z');
+
+  it('list runs as GET /runs answers, each summary as the engine sends it', () => {
+    const list = compileBodyValidator(AgentRunListSchema);
+    assert.ok(list(agentRunFixtures.agentRunListJson(now)), JSON.stringify(list.errors));
+    const summary = compileBodyValidator(AgentRunSummarySchema);
+    for (const run of agentRunFixtures.agentRunSummariesJson(now)) {
+      assert.ok(summary(run), JSON.stringify(summary.errors));
+    }
+  });
+
+  it('give every run with its spans as GET /runs/{id} answers', () => {
+    const detail = compileBodyValidator(AgentRunSchema);
+    for (const id of Object.values(agentRunFixtures.RUN_IDS)) {
+      const body = agentRunFixtures.agentRunJson(now, id);
+      assert.ok(body !== undefined, id);
+      assert.ok(detail(body), `${id}: ${JSON.stringify(detail.errors)}`);
+    }
+  });
+
+  it('score a busy day and an empty one as GET /evals answers', () => {
+    const valid = compileBodyValidator(EvalsSchema);
+    assert.ok(valid(evalsFixtures.evalsJson(now)), JSON.stringify(valid.errors));
+    assert.ok(valid(evalsFixtures.emptyEvalsJson(now)), JSON.stringify(valid.errors));
   });
 });

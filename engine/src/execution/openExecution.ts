@@ -2,6 +2,7 @@ import type { EngineConfig } from '../config.ts';
 import { ConfigError, ENV_VARS } from '../config.ts';
 import type { EngineLogger } from '../observability/logger.ts';
 import type { ExecutionMetrics } from '../observability/metrics.ts';
+import type { AgentTracing } from '../observability/tracing/spans.ts';
 import { llmResolver } from '../reasoning/llm/llmFromSettings.ts';
 import type { LlmChoice } from '../reasoning/llm/llmFromSettings.ts';
 import type { AlertIntake } from '../perception/alerts/intake.ts';
@@ -58,6 +59,8 @@ export interface ExecutionDeps {
   metrics?: ExecutionMetrics;
   /** The environment secrets are read from (INTELOPS_SECRET_<NAME>). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Workflow runs become agent runs (traces) when given. */
+  tracing?: AgentTracing | undefined;
 }
 
 /** The egress allowlist; a bad entry is a configuration error naming it. */
@@ -126,6 +129,7 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
     runnerId: config.runnerId,
     clock,
     metrics: deps.metrics,
+    tracing: deps.tracing,
   });
   if (deps.metrics !== undefined) {
     deps.metrics.countPendingApprovals = () => countPendingApprovals(store, clock());

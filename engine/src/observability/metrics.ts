@@ -49,6 +49,31 @@ export interface ExecutionMetrics {
   countPendingApprovals: (() => Promise<number>) | undefined;
 }
 
+/** The engine's AI watched as it works (MELT+E): runs, LLM calls, retrieval, citations and online evals. */
+export interface AiMetrics {
+  /** Agent runs that ended, by kind (analyze, ask, draft, judge, workflow) and status (ok, error). */
+  runs: Counter<'kind' | 'status'>;
+  runDuration: Histogram<'kind' | 'status'>;
+  /** One LLM call (OpenTelemetry GenAI client metric), by operation and the model asked for. */
+  operationDuration: Histogram<'gen_ai_operation_name' | 'gen_ai_request_model'>;
+  /** Tokens of one LLM call (OpenTelemetry GenAI client metric), by type (input, output) and model. */
+  tokenUsage: Histogram<'gen_ai_token_type' | 'gen_ai_request_model'>;
+  timeToFirstToken: Histogram<'model'>;
+  /** Estimated from the prices in the settings; models without a price are not counted. */
+  costUsd: Counter<'model'>;
+  /** Retrievals by whether a hit cleared the relevance floor. */
+  retrievals: Counter<'hit'>;
+  /** Evidence citations in LLM answers, kept or dropped by the hallucination guard. */
+  citations: Counter<'outcome'>;
+  judgeFaithfulness: Histogram;
+  /** LLM-as-judge attempts by outcome (ok, llm_failed, invalid_answer, no_llm, no_answer, skipped, error). */
+  judgeOutcomes: Counter<'outcome'>;
+  /** 1 − incidents / alerts over the last 24 hours; computed from the store when scraped. */
+  alertCompression: Gauge;
+  /** Set by the online evals: the ratio at scrape time, or undefined with no alerts in the window. */
+  compressionRatio: (() => Promise<number | undefined>) | undefined;
+}
+
 export interface EngineMetrics {
   /** One registry per engine instance, so tests running several engines never share series. */
   registry: Registry;
@@ -57,6 +82,7 @@ export interface EngineMetrics {
   perception: PerceptionMetrics;
   reasoning: ReasoningMetrics;
   execution: ExecutionMetrics;
+  ai: AiMetrics;
 }
 
 function createReasoningMetrics(registry: Registry): ReasoningMetrics {
@@ -185,6 +211,7 @@ export function createMetrics(): EngineMetrics {
     perception: createPerceptionMetrics(registry),
     reasoning: createReasoningMetrics(registry),
     execution: createExecutionMetrics(registry),
+    ai: createAiMetrics(registry),
   };
 }
 
@@ -228,4 +255,97 @@ function createExecutionMetrics(registry: Registry): ExecutionMetrics {
     countPendingApprovals: undefined,
   };
   return execution;
+}
+
+// The buckets the OpenTelemetry GenAI semantic conventions advise for gen_ai.client.operation.duration (seconds)…
+export const GEN_AI_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+// …and for gen_ai.client.token.usage (tokens).
+export const GEN_AI_TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+function createAiMetrics(registry: Registry): AiMetrics {
+  const ai: AiMetrics = {
+    runs: new Counter({
+      name: 'intelops_agent_runs_total',
+      help: 'Agent runs that ended, by kind (analyze, ask, draft, judge, workflow) and status (ok, error)',
+      labelNames: ['kind', 'status'] as const,
+      registers: [registry],
+    }),
+    runDuration: new Histogram({
+      name: 'intelops_agent_run_duration_seconds',
+      help: 'Time of one agent run from its start to its answer, by kind and status',
+      labelNames: ['kind', 'status'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 300],
+      registers: [registry],
+    }),
+    operationDuration: new Histogram({
+      name: 'gen_ai_client_operation_duration_seconds',
+      help: 'GenAI operation duration: one LLM call, by operation (chat) and the model asked for (others: other)',
+      labelNames: ['gen_ai_operation_name', 'gen_ai_request_model'] as const,
+      buckets: GEN_AI_DURATION_BUCKETS,
+      registers: [registry],
+    }),
+    tokenUsage: new Histogram({
+      name: 'gen_ai_client_token_usage',
+      help: 'Number of input and output tokens used per LLM call, by token type and the model asked for (others: other)',
+      labelNames: ['gen_ai_token_type', 'gen_ai_request_model'] as const,
+      buckets: GEN_AI_TOKEN_BUCKETS,
+      registers: [registry],
+    }),
+    timeToFirstToken: new Histogram({
+      name: 'intelops_llm_time_to_first_token_seconds',
+      help: 'Time from the first streamed LLM request of a run to its first token, by model (others: other)',
+      labelNames: ['model'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30],
+      registers: [registry],
+    }),
+    costUsd: new Counter({
+      name: 'intelops_llm_cost_usd_total',
+      help: 'Estimated LLM cost in US dollars from the prices in the settings, by model (models without a price are not counted)',
+      labelNames: ['model'] as const,
+      registers: [registry],
+    }),
+    retrievals: new Counter({
+      name: 'intelops_retrieval_queries_total',
+      help: 'Knowledge retrievals by agent runs, by whether a hit cleared the relevance floor (hit: true, false)',
+      labelNames: ['hit'] as const,
+      registers: [registry],
+    }),
+    citations: new Counter({
+      name: 'intelops_llm_citations_total',
+      help: 'Evidence citations in LLM answers, by outcome (kept; dropped by the hallucination guard)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    judgeFaithfulness: new Histogram({
+      name: 'intelops_eval_judge_faithfulness',
+      help: 'LLM-as-judge faithfulness of analyses to the evidence they cite (0: none of it supported, 1: all of it)',
+      buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers: [registry],
+    }),
+    judgeOutcomes: new Counter({
+      name: 'intelops_eval_judge_total',
+      help: 'LLM-as-judge attempts by outcome (ok, llm_failed, invalid_answer, no_llm, no_answer, skipped, error)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    alertCompression: new Gauge({
+      name: 'intelops_alert_compression_ratio',
+      help: 'Alert volume compressed away over the last 24 hours: 1 - incidents / alerts received',
+      registers: [registry],
+      async collect() {
+        const ratio = ai.compressionRatio;
+        if (ratio === undefined) {
+          return;
+        }
+        try {
+          // No alerts in the window: NaN, which Prometheus stores as "no ratio", not a compression of 0.
+          this.set((await ratio()) ?? Number.NaN);
+        } catch {
+          // The store is closing or unreachable: keep the last value rather than fail the whole scrape.
+        }
+      },
+    }),
+    compressionRatio: undefined,
+  };
+  return ai;
 }

@@ -59,6 +59,8 @@ export interface RcaResult {
   /** Runbooks and resolved incidents retrieved for the incident. */
   documents: RetrievedDocument[];
   graph: IncidentGraph;
+  /** The analysis' OpenTelemetry trace id, which is its agent run id (GET /api/v1/runs/{id}); absent untraced. */
+  traceId?: string;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpre
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { EngineLogger } from '../observability/logger.ts';
 import type { EngineMetrics } from '../observability/metrics.ts';
+import type { OnlineEvals } from '../evals/onlineEvals.ts';
+import type { AgentTracing } from '../observability/tracing/spans.ts';
 import type { AlertIntake } from '../perception/alerts/intake.ts';
 import type { TemplateLibrary } from '../perception/logs/templateLibrary.ts';
 import { analysisInputs } from '../reasoning/analyze/analysisInputs.ts';
@@ -24,6 +26,8 @@ import { errorsPlugin, formatValidationError } from './errors.ts';
 import { httpMetricsPlugin } from './http-metrics.ts';
 import { openapiPlugin } from './openapi.ts';
 import { createValidatorCompiler } from './validation.ts';
+import { agentRunRoutes } from './routes/agentRuns.ts';
+import { evalsRoutes } from './routes/evals.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { cmdbRoutes } from './routes/cmdb.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -77,6 +81,10 @@ export interface AppDeps {
   execution: Execution;
   /** The engine's clock; tests pass their own. */
   clock?: () => Date;
+  /** Analyses, questions and drafts become agent runs (traces) when given. */
+  tracing?: AgentTracing | undefined;
+  /** Online evals: judges runs on demand and follows the settings' prices and thresholds. */
+  evals: OnlineEvals;
 }
 
 /** The HTTP layer: one plugin per concern, then the routes per resource. Does not listen. */
@@ -103,7 +111,12 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   await app.register(healthRoutes, { store: deps.store, registry: deps.metrics.registry });
   await app.register(statusRoutes, { prefix: API_PREFIX, storeKind: deps.store.kind, startedAt: deps.startedAt });
   const contextChanged = () => deps.intake.contextChanged();
-  await app.register(settingsRoutes, { prefix: API_PREFIX, store: deps.store, secrets: deps.secrets, onSaved: contextChanged });
+  const settingsSaved = () => {
+    contextChanged();
+    // Prices and model names apply to the next recorded run.
+    deps.evals.settingsChanged().catch((error: unknown) => deps.logger.warn({ err: error }, 'the evals could not re-read the settings'));
+  };
+  await app.register(settingsRoutes, { prefix: API_PREFIX, store: deps.store, secrets: deps.secrets, onSaved: settingsSaved });
   await app.register(alertRoutes, { prefix: API_PREFIX, intake: deps.intake, store: deps.store, metrics: deps.metrics.alerts });
   await app.register(incidentRoutes, { prefix: API_PREFIX, store: deps.store, clock });
   await app.register(cmdbRoutes, { prefix: API_PREFIX, store: deps.store, onSaved: contextChanged, cmdbFiles: deps.cmdbFiles });
@@ -112,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   const { catalog, runner } = deps.execution;
   // Schedules follow edits made through the API at once (files are read at start).
   await app.register(workflowsRoutes, { prefix: API_PREFIX, catalog, onChanged: () => deps.execution.workflowsChanged() });
-  await app.register(workflowDraftRoutes, { prefix: API_PREFIX, store: deps.store, llm: deps.llm, actions: deps.execution.actions });
+  await app.register(workflowDraftRoutes, { prefix: API_PREFIX, store: deps.store, llm: deps.llm, actions: deps.execution.actions, tracing: deps.tracing });
   await app.register(workflowRunRoutes, {
     prefix: API_PREFIX,
     runner,
@@ -136,11 +149,14 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
     clock,
     logger: deps.logger,
     metrics: deps.metrics.reasoning,
+    tracing: deps.tracing,
   });
   // Analyses started with async: true finish before the store closes.
   app.addHook('onClose', () => rca.idle());
   await app.register(rcaRoutes, { prefix: API_PREFIX, rca });
   await app.register(askRoutes, { prefix: API_PREFIX, ask: incidentQuestions({ ...deps, clock, metrics: deps.metrics.reasoning }) });
   await app.register(llmTestRoutes, { prefix: API_PREFIX, store: deps.store, llm: deps.llm });
+  await app.register(agentRunRoutes, { prefix: API_PREFIX, store: deps.store });
+  await app.register(evalsRoutes, { prefix: API_PREFIX, store: deps.store, clock, judge: (runId) => deps.evals.judge(runId) });
   return app;
 }

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
+import { EvalsSettingsSchema } from './evalsSettings.ts';
 
 /** An absolute http(s) URL: `uri` checks the syntax, the pattern the scheme. */
 export const HttpUrl = Type.String({
@@ -134,6 +135,7 @@ export const SettingsSchema = Type.Object(
         description: 'Named field mappings for POST /api/v1/alerts?mapping=<name> (names: letters, digits, _ . -)',
       })
     ),
+    evals: Type.Optional(EvalsSettingsSchema),
   },
   { additionalProperties: false, title: 'Settings' }
 );

@@ -2,6 +2,7 @@ import React from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
+import { emptyEvalsJson } from '../../datasource/testing/agentRunFixtures';
 import { ENGINE_STATUS } from '../../datasource/testing/fakeEngineFetch';
 import { fakeDatasourceLookup, intelOpsSettings } from '../../services/testing/fakeDatasources';
 import { appPluginMeta } from '../../testing/pluginMeta';
@@ -44,6 +45,12 @@ const mockLookup = fakeDatasourceLookup([
       if (request.url.endsWith('/api/v1/approvals')) {
         return { status: 200, data: { approvals: [] } };
       }
+      if (request.url.endsWith('/api/v1/runs')) {
+        return { status: 200, data: { runs: [] } };
+      }
+      if (request.url.endsWith('/api/v1/evals')) {
+        return { status: 200, data: emptyEvalsJson(Date.parse('2026-11-23T21:00:00Z')) };
+      }
       return { status: 200, data: ENGINE_STATUS };
     },
   },
@@ -79,13 +86,20 @@ function renderAt(path: string) {
 describe('App', () => {
   it.each([
     ['/investigation', testIds.pages.investigation, 'No incident selected'],
-    ['/agent-runs', testIds.pages.agentRuns, 'No agent runs yet'],
-    ['/evals', testIds.pages.evals, 'No eval results yet'],
     ['/knowledge', testIds.pages.knowledge, 'No documents yet'],
   ])('renders %s with an honest empty state', async (path, testId, message) => {
     renderAt(path);
     expect(await screen.findByTestId(testId)).toBeInTheDocument();
     expect(screen.getByText(message)).toBeInTheDocument();
+  });
+
+  it.each([
+    ['/agent-runs', testIds.pages.agentRuns, 'No agent runs in the selected time range'],
+    ['/evals', testIds.pages.evals, 'No analyses to evaluate in the selected time range'],
+  ])('reads %s from the engine, and says how runs get there when there are none', async (path, testId, message) => {
+    renderAt(path);
+    expect(await screen.findByTestId(testId)).toBeInTheDocument();
+    expect(await screen.findByText(message)).toBeInTheDocument();
   });
 
   it('reads the workflows, runs and approvals from the engine, and says how to add workflows when there are none', async () => {

@@ -18,6 +18,7 @@ import { IncidentGraph } from '../IncidentGraph/IncidentGraph';
 import { IncidentTimeline } from '../IncidentTimeline/IncidentTimeline';
 import { RootCauseCard } from '../RootCauseCard/RootCauseCard';
 import { type SendVerdict, useCauseFeedback } from '../RootCauseCard/useCauseFeedback';
+import { agentRunUrl } from '../../services/agentRunsUrl';
 import { testIds } from '../testIds';
 
 interface Props {
@@ -204,6 +205,15 @@ function Analysis({
             {templates} log template{templates === 1 ? '' : 's'} in the Evidence below
           </a>
         )}
+        {rca?.traceId && (
+          <Link
+            className={styles.link}
+            data-testid={testIds.rootCauses.agentTrace}
+            to={agentRunUrl(rca.traceId, incident.id)}
+          >
+            Agent trace of this analysis
+          </Link>
+        )}
         <Link
           className={styles.link}
           data-testid={testIds.rootCauses.agentRuns}
@@ -273,7 +283,11 @@ function AnalysisProgress({ steps }: { steps?: AnalysisStep[] }) {
           <span>Analyzing:</span>
           <ol className={styles.steps} aria-label="Analysis steps">
             {steps.map((step) => (
-              <li key={step.name} data-state={step.state} className={step.state === 'pending' ? styles.pending : undefined}>
+              <li
+                key={step.name}
+                data-state={step.state}
+                className={step.state === 'pending' ? styles.pending : undefined}
+              >
                 <Icon name={STEP_ICONS[step.state]} size="sm" /> {STEP_LABELS[step.name] ?? step.name}
                 <span className={styles.visuallyHidden}> ({step.state})</span>
               </li>

@@ -5,6 +5,7 @@ import { testIds } from '../../components/testIds';
 import { IntelOpsDataSource } from '../datasource';
 import { intelOpsSettings } from '../testing/instanceSettings';
 import { EMPTY_EXPR, EMPTY_INCIDENT, EMPTY_SELECTOR } from '../queryValidation';
+import { CHECKOUT_RUN_ID } from '../testing/agentRunFixtures';
 import { QueryEditor } from './QueryEditor';
 
 const datasource = new IntelOpsDataSource(intelOpsSettings('intelops', 'IntelOps', 'http://engine:8686'));
@@ -183,5 +184,72 @@ describe('QueryEditor for root causes', () => {
     expect(screen.getByTestId(testIds.queryEditor.incidentId)).toHaveValue('inc-7f3a9c');
     expect(screen.getByText(/Node graph panel/)).toBeInTheDocument();
     expect(screen.queryByText(EMPTY_INCIDENT)).not.toBeInTheDocument();
+  });
+});
+
+describe('QueryEditor for agent runs', () => {
+  it('filters the Agent runs list by incident and kind, and runs when one changes', async () => {
+    const onChange = jest.fn();
+    const onRunQuery = jest.fn();
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'agentRuns', kind: 'analyze' }}
+        onChange={onChange}
+        onRunQuery={onRunQuery}
+      />
+    );
+    expect(screen.getByTestId(testIds.queryEditor.queryType)).toHaveValue('Agent runs');
+    expect(screen.getByText(/GET \/api\/v1\/runs\)/)).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.queryEditor.runKind)).toHaveValue('analyze');
+    expect(screen.queryByTestId(testIds.queryEditor.runId)).not.toBeInTheDocument();
+    await userEvent.type(screen.getByTestId(testIds.queryEditor.runIncident), '$incident');
+    await userEvent.tab();
+    expect(onChange).toHaveBeenCalledWith({
+      refId: 'A',
+      queryType: 'agentRuns',
+      kind: 'analyze',
+      incidentId: '$incident',
+    });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes a run id for the Agent run query, and names a kind the engine does not know', async () => {
+    const onChange = jest.fn();
+    const onRunQuery = jest.fn();
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'agentRun', kind: 'analyse' }}
+        onChange={onChange}
+        onRunQuery={onRunQuery}
+      />
+    );
+    expect(screen.getByTestId(testIds.queryEditor.runId)).toHaveAttribute('placeholder', 'newest run');
+    expect(
+      screen.getByText('"analyse" is not a kind of agent run: pick one of analyze, ask, draft, judge, workflow.')
+    ).toBeInTheDocument();
+    await userEvent.type(screen.getByTestId(testIds.queryEditor.runId), CHECKOUT_RUN_ID);
+    await userEvent.tab();
+    expect(onChange).toHaveBeenCalledWith({
+      refId: 'A',
+      queryType: 'agentRun',
+      kind: 'analyse',
+      runId: CHECKOUT_RUN_ID,
+    });
+  });
+
+  it('describes the Evals query, which needs nothing but the time range', () => {
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'evals' }}
+        onChange={jest.fn()}
+        onRunQuery={jest.fn()}
+      />
+    );
+    expect(screen.getByTestId(testIds.queryEditor.queryType)).toHaveValue('Evals');
+    expect(screen.getByText(/IntelOps evals panel \(GET \/api\/v1\/evals\)/)).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.queryEditor.runIncident)).not.toBeInTheDocument();
   });
 });

@@ -10,6 +10,7 @@ import {
 import { testIds } from '../../components/testIds';
 import type { IntelOpsDataSource } from '../datasource';
 import { queryProblems } from '../queryValidation';
+import { AgentRunsEditor } from './AgentRunsEditor';
 import { AnomaliesEditor } from './AnomaliesEditor';
 import { LogTemplatesEditor } from './LogTemplatesEditor';
 import { RootCausesEditor } from './RootCausesEditor';
@@ -37,7 +38,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: IntelOpsQueryEditor
   const onQueryTypeChange = (option: ComboboxOption<QueryType>) => {
     const next = { ...query, queryType: option.value };
     onChange(next);
-    // A new Log templates, Anomalies or Root causes query waits for its selector, PromQL or incident before it runs.
+    // A new Log templates, Anomalies, Root causes or Agent run query waits for what it needs before it runs.
     if (queryProblems(next).length === 0) {
       onRunQuery();
     }
@@ -60,6 +61,9 @@ export function QueryEditor({ query, onChange, onRunQuery }: IntelOpsQueryEditor
       {queryType === 'anomalies' && <AnomaliesEditor query={query} onChange={onChange} onRunQuery={onRunQuery} />}
       {(queryType === 'rootCauses' || queryType === 'incidentGraph') && (
         <RootCausesEditor query={query} onChange={onChange} onRunQuery={onRunQuery} />
+      )}
+      {(queryType === 'agentRuns' || queryType === 'agentRun') && (
+        <AgentRunsEditor query={query} onChange={onChange} onRunQuery={onRunQuery} />
       )}
       {selected && (
         <Text element="p" variant="bodySmall" color="secondary">

@@ -183,7 +183,11 @@ describe('Investigation page evidence', () => {
 
 describe('Investigation page root causes', () => {
   // The engine as its routes answer: GET …/rca 404 until analysed, POST …/analyze ranks, changes around it.
-  const reasoningEngine = (analysed: boolean, askReply: FakeReply = { status: 404, data: { message: 'no ask' } }) =>
+  const reasoningEngine = (
+    analysed: boolean,
+    askReply: FakeReply = { status: 404, data: { message: 'no ask' } },
+    rca: object = checkoutRcaJson(NOW)
+  ) =>
     fakeDatasourceLookup([
       {
         settings: intelOpsSettings('ds', 'IntelOps', 'http://engine:8686'),
@@ -199,7 +203,7 @@ describe('Investigation page root causes', () => {
               return { status: 200, data: checkoutEvidenceJson(NOW) };
             case 'GET /api/v1/incidents/inc-7f3a9c/rca':
               return analysed
-                ? { status: 200, data: checkoutRcaJson(NOW) }
+                ? { status: 200, data: rca }
                 : {
                     status: 404,
                     data: {
@@ -252,6 +256,16 @@ describe('Investigation page root causes', () => {
     expect(within(section).getByTestId(testIds.rootCauses.agentRuns)).toHaveAttribute(
       'href',
       '/a/intelops-aiops-app/agent-runs?incident=inc-7f3a9c'
+    );
+    expect(within(section).queryByTestId(testIds.rootCauses.agentTrace)).not.toBeInTheDocument();
+  });
+
+  it('links the analysis to its agent trace when the engine recorded one', async () => {
+    const traced = { ...checkoutRcaJson(NOW), traceId: '4bf92f3577b34da6a3ce929d0e0e4736' };
+    renderAt(reasoningEngine(true, undefined, traced), 'inc-7f3a9c');
+    expect(await screen.findByTestId(testIds.rootCauses.agentTrace)).toHaveAttribute(
+      'href',
+      '/a/intelops-aiops-app/agent-runs?incident=inc-7f3a9c&run=4bf92f3577b34da6a3ce929d0e0e4736'
     );
   });
 

@@ -1,5 +1,5 @@
 import { createDataFrame, FieldType, toDataFrame } from '@grafana/data';
-import { describeSpan, formatDuration, parseSpanKind, waterfallFromFrames } from './agentTrace';
+import { describeSpan, formatDuration, parseSpanKind, tempoTraceUrl, waterfallFromFrames } from './agentTrace';
 
 const T0 = Date.parse('2026-11-23T21:00:00Z');
 
@@ -114,5 +114,64 @@ describe('span helpers', () => {
     expect(llm && describeSpan(llm)).toBe(
       'llm: chat gpt-4o-mini, service engine, starts at 200 ms, takes 1.50 s, 850 tokens, first token after 300 ms'
     );
+  });
+});
+
+describe('Grafana trace frames', () => {
+  // As Tempo's and the IntelOps "Agent run" query's frames carry them: tags and logs as lists, OTel status codes.
+  const tempoLike = createDataFrame({
+    meta: { custom: { runId: 'r1', incidentId: 'inc-1', tempoDatasourceUid: 'tempo' } },
+    fields: [
+      { name: 'traceID', type: FieldType.string, values: ['t9', 't9'] },
+      { name: 'spanID', type: FieldType.string, values: ['a', 'b'] },
+      { name: 'parentSpanID', type: FieldType.string, values: [undefined, 'a'] },
+      { name: 'operationName', type: FieldType.string, values: ['run', 'chat'] },
+      { name: 'startTime', type: FieldType.number, values: [T0, T0 + 100] },
+      { name: 'duration', type: FieldType.number, values: [1000, 800] },
+      { name: 'kind', type: FieldType.string, values: ['server', 'client'] },
+      { name: 'intelopsKind', type: FieldType.string, values: ['other', 'llm'] },
+      {
+        name: 'tags',
+        type: FieldType.other,
+        values: [[{ key: 'intelops.span.kind', value: 'other' }], [{ key: 'gen_ai.usage.input_tokens', value: 12 }]],
+      },
+      {
+        name: 'logs',
+        type: FieldType.other,
+        values: [
+          [],
+          [{ timestamp: T0 + 150, name: 'gen_ai.content.prompt', fields: [{ key: 'gen_ai.prompt', value: 'hi' }] }],
+        ],
+      },
+      { name: 'statusCode', type: FieldType.number, values: [0, 2] },
+      { name: 'statusMessage', type: FieldType.string, values: [undefined, 'timeout'] },
+    ],
+  });
+
+  it('reads kinds before OpenTelemetry span kinds, tags, logs, failures and the run the frame is about', () => {
+    const waterfall = waterfallFromFrames([tempoLike]);
+    expect(waterfall).toMatchObject({ traceId: 't9', runId: 'r1', incidentId: 'inc-1', tempoDatasourceUid: 'tempo' });
+    const [root, chat] = waterfall?.spans ?? [];
+    expect(root?.attributes).toEqual([]);
+    expect(chat).toMatchObject({
+      kind: 'llm',
+      status: 'error',
+      statusMessage: 'timeout',
+      attributes: [{ key: 'gen_ai.usage.input_tokens', value: '12' }],
+      events: [{ name: 'gen_ai.content.prompt', offsetMs: 50, fields: [{ key: 'gen_ai.prompt', value: 'hi' }] }],
+    });
+    expect(chat && describeSpan(chat)).toBe('llm: chat, starts at 100 ms, takes 800 ms, failed: timeout');
+  });
+
+  it('links the trace to Tempo with a minute either side, and not without a Tempo datasource', () => {
+    const waterfall = waterfallFromFrames([tempoLike]);
+    if (!waterfall) {
+      throw new Error('no waterfall');
+    }
+    const url = new URL(tempoTraceUrl(waterfall, 'tempo') ?? '', 'http://grafana');
+    const pane = JSON.parse(url.searchParams.get('panes') ?? '{}').intelops;
+    expect(pane.range).toEqual({ from: String(T0 - 60_000), to: String(T0 + 1000 + 60_000) });
+    expect(pane.queries[0]).toMatchObject({ datasource: { type: 'tempo', uid: 'tempo' }, query: 't9' });
+    expect(tempoTraceUrl(waterfall, undefined)).toBeUndefined();
   });
 });

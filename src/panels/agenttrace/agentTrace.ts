@@ -1,4 +1,5 @@
-import type { DataFrame } from '@grafana/data';
+import type { DataFrame, Field } from '@grafana/data';
+import { exploreUrl } from '../../services/exploreUrl';
 import { findField, findFrame, numberAt, stringAt } from '../shared/frameFields';
 
 export const SPAN_KINDS = ['perception', 'retrieval', 'llm', 'tool', 'action'] as const;
@@ -21,10 +22,35 @@ export interface WaterfallSpan {
   leftPercent: number;
   widthPercent: number;
   ttftPercent?: number;
+  /** 'error' when the span failed (OpenTelemetry status code 2). */
+  status?: 'ok' | 'error';
+  statusMessage?: string;
+  /** Span attributes as Grafana's trace frames carry them (`tags`), already redacted by the engine. */
+  attributes: SpanField[];
+  /** Span events (`logs`): LLM prompts and completions, tool input and output. */
+  events: SpanEvent[];
+}
+
+/** One attribute of a span or field of an event, its value as text. */
+export interface SpanField {
+  key: string;
+  value: string;
+}
+
+export interface SpanEvent {
+  name: string;
+  /** Milliseconds since the span started. */
+  offsetMs?: number;
+  fields: SpanField[];
 }
 
 export interface Waterfall {
   traceId?: string;
+  /** From the frame's custom meta (the IntelOps "Agent run" query): the run and its incident. */
+  runId?: string;
+  incidentId?: string;
+  /** The Tempo datasource the IntelOps datasource's settings name. */
+  tempoDatasourceUid?: string;
   startMs: number;
   totalMs: number;
   spans: WaterfallSpan[];
@@ -40,10 +66,18 @@ const FIELDS = {
   service: ['serviceName', 'service'],
   startTime: ['startTime', 'start', 'startTimeMs'],
   duration: ['duration', 'durationMs'],
-  kind: ['kind', 'spanKind', 'intelopsKind'],
+  // The IntelOps kind first: in Grafana's trace frames `kind` is the OpenTelemetry span kind (server, client).
+  kind: ['intelopsKind', 'kind', 'spanKind'],
   tokens: ['tokens', 'totalTokens', 'gen_ai.usage.total_tokens'],
   ttft: ['ttft', 'ttftMs', 'timeToFirstToken'],
+  tags: ['tags', 'attributes'],
+  logs: ['logs', 'events'],
+  statusCode: ['statusCode'],
+  statusMessage: ['statusMessage'],
 };
+
+// Tags the row already shows as its kind.
+const HIDDEN_TAGS = new Set(['intelops.span.kind']);
 
 // Names other tools give the same kinds (OpenTelemetry GenAI operations, agent frameworks).
 const KIND_ALIASES: Record<string, SpanKind> = {
@@ -98,6 +132,63 @@ interface RawSpan {
   durationMs: number;
   tokens?: number;
   ttftMs?: number;
+  status?: 'ok' | 'error';
+  statusMessage?: string;
+  attributes: SpanField[];
+  events: Array<{ name: string; timestamp?: number; fields: SpanField[] }>;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+}
+
+/** `[{key, value}]` as Grafana's trace frames carry tags and log fields; a JSON string of it works too. */
+function keyValues(value: unknown): SpanField[] {
+  const list: unknown = typeof value === 'string' && value.startsWith('[') ? safeJson(value) : value;
+  if (!Array.isArray(list)) {
+    return [];
+  }
+  return list.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) {
+      return [];
+    }
+    const key: unknown = Reflect.get(item, 'key');
+    return typeof key === 'string' ? [{ key, value: text(Reflect.get(item, 'value')) }] : [];
+  });
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function readEvents(field: Field | undefined, index: number): RawSpan['events'] {
+  const value: unknown = field?.values[index];
+  const list: unknown = typeof value === 'string' ? safeJson(value) : value;
+  if (!Array.isArray(list)) {
+    return [];
+  }
+  return list.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) {
+      return [];
+    }
+    const name: unknown = Reflect.get(item, 'name');
+    const timestamp: unknown = Reflect.get(item, 'timestamp');
+    return [
+      {
+        name: typeof name === 'string' && name !== '' ? name : 'event',
+        timestamp: typeof timestamp === 'number' && Number.isFinite(timestamp) ? timestamp : undefined,
+        fields: keyValues(Reflect.get(item, 'fields')),
+      },
+    ];
+  });
+}
+
+function readStatus(code: number | undefined): RawSpan['status'] {
+  return code === 2 ? 'error' : code === 1 ? 'ok' : undefined;
 }
 
 function readSpans(frame: DataFrame): RawSpan[] {
@@ -112,6 +203,12 @@ function readSpans(frame: DataFrame): RawSpan[] {
     f(FIELDS.kind),
     f(FIELDS.tokens),
     f(FIELDS.ttft),
+  ];
+  const [tags, logs, statusCode, statusMessage] = [
+    f(FIELDS.tags),
+    f(FIELDS.logs),
+    f(FIELDS.statusCode),
+    f(FIELDS.statusMessage),
   ];
   const spans: RawSpan[] = [];
   for (let i = 0; i < frame.length; i++) {
@@ -130,6 +227,10 @@ function readSpans(frame: DataFrame): RawSpan[] {
       durationMs: Math.max(0, numberAt(duration, i) ?? 0),
       tokens: numberAt(tokens, i),
       ttftMs: numberAt(ttft, i),
+      status: readStatus(numberAt(statusCode, i)),
+      statusMessage: stringAt(statusMessage, i),
+      attributes: keyValues(tags?.values[i]).filter((tag) => !HIDDEN_TAGS.has(tag.key)),
+      events: readEvents(logs, i),
     });
   }
   return spans;
@@ -200,10 +301,26 @@ export function waterfallFromFrames(frames: DataFrame[]): Waterfall | undefined 
         span.ttftMs !== undefined && span.durationMs > 0
           ? Math.min(100, (span.ttftMs / span.durationMs) * 100)
           : undefined,
+      status: span.status,
+      statusMessage: span.statusMessage,
+      attributes: span.attributes,
+      events: span.events.map((event) => ({
+        name: event.name,
+        offsetMs: event.timestamp === undefined ? undefined : event.timestamp - span.startMs,
+        fields: event.fields,
+      })),
     };
   });
   const present = new Set(ordered.map((s) => s.kind));
+  const custom: unknown = frame.meta?.custom;
+  const meta = (key: string) => {
+    const value: unknown = typeof custom === 'object' && custom !== null ? Reflect.get(custom, key) : undefined;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
   return {
+    runId: meta('runId'),
+    incidentId: meta('incidentId'),
+    tempoDatasourceUid: meta('tempoDatasourceUid'),
     traceId: stringAt(findField(frame, FIELDS.traceId), 0),
     startMs,
     totalMs,
@@ -221,6 +338,24 @@ export function describeSpan(span: WaterfallSpan): string {
     `takes ${formatDuration(span.durationMs)}`,
     span.tokens !== undefined ? `${span.tokens} tokens` : undefined,
     span.ttftMs !== undefined ? `first token after ${formatDuration(span.ttftMs)}` : undefined,
+    span.status === 'error' ? `failed${span.statusMessage ? `: ${span.statusMessage}` : ''}` : undefined,
   ];
   return parts.filter(Boolean).join(', ');
+}
+
+// A minute either side: Tempo finds the trace even when the engine's clock and Tempo's differ a little.
+const TEMPO_MARGIN_MS = 60_000;
+
+/** Explore on the Tempo datasource with the run's trace id as the query; undefined without a trace id or Tempo. */
+export function tempoTraceUrl(waterfall: Waterfall, tempoUid: string | undefined): string | undefined {
+  if (!waterfall.traceId || !tempoUid) {
+    return undefined;
+  }
+  return exploreUrl({
+    datasourceUid: tempoUid,
+    datasourceType: 'tempo',
+    query: waterfall.traceId,
+    from: waterfall.startMs - TEMPO_MARGIN_MS,
+    to: waterfall.startMs + waterfall.totalMs + TEMPO_MARGIN_MS,
+  });
 }

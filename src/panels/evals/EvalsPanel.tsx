@@ -2,77 +2,65 @@ import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
+import { EvalScorecard, statusColour } from '../../components/EvalScorecard/EvalScorecard';
+import { EvalWorstRuns, type RunLinkProps } from '../../components/EvalWorstRuns/EvalWorstRuns';
 import { testIds } from '../../components/testIds';
+import { agentRunUrl } from '../../services/agentRunsUrl';
 import { PanelEmptyState } from '../shared/PanelEmptyState';
 import { PanelFrame } from '../shared/PanelFrame';
-import {
-  type EvalTile,
-  evalScoresFromFrames,
-  evalTiles,
-  evalVerdict,
-  resolveThresholds,
-  type TileStatus,
-} from './evalScores';
+import type { TileStatus } from './evalScores';
+import { evalsView, verdictText } from './evalsView';
 import type { EvalsOptions } from './types';
+
+// Panels sit outside the app's router: a plain link, which Grafana routes in place.
+function PanelRunLink({ runId, className, children }: RunLinkProps) {
+  return (
+    <a href={agentRunUrl(runId)} className={className}>
+      {children}
+    </a>
+  );
+}
 
 export function EvalsPanel({ data, options }: PanelProps<EvalsOptions>) {
   const styles = useStyles2(getStyles);
-  const tiles = useMemo(
-    () => evalTiles(evalScoresFromFrames(data.series), resolveThresholds(options.thresholds)),
-    [data.series, options.thresholds]
-  );
-  const verdict = evalVerdict(tiles);
+  const view = useMemo(() => evalsView(data.series, options.thresholds), [data.series, options.thresholds]);
+  const measured = view.tiles.some((tile) => tile.status !== 'unknown');
 
-  if (verdict.status === 'unknown') {
+  if (!measured) {
+    const fromEngine = view.verdict.status === 'unknown' && view.runs !== undefined;
     return (
-      <PanelEmptyState title="No eval results in this data" testId={testIds.evalsPanel.empty}>
-        Query the eval metrics as rows of <code>metric</code> and <code>value</code>, or as columns named{' '}
-        <code>p95_latency_ms</code>, <code>error_rate</code>, <code>ttft_ms</code>, <code>retrieval_hit_rate</code>,{' '}
-        <code>hallucination_rate</code> and <code>accuracy</code> (rates between 0 and 1).
+      <PanelEmptyState
+        title={fromEngine ? 'No analyses to evaluate' : 'No eval results in this data'}
+        testId={testIds.evalsPanel.empty}
+      >
+        {fromEngine ? (
+          <>
+            {verdictText(view.verdict)} The engine records a run each time it analyses an incident; widen the time range
+            or analyse an incident from its investigation page.
+          </>
+        ) : (
+          <>
+            Use the IntelOps datasource&apos;s &quot;Evals&quot; query, or query the eval metrics as rows of{' '}
+            <code>metric</code> and <code>value</code>, or as columns named <code>p95_latency_ms</code>,{' '}
+            <code>error_rate</code>, <code>ttft_ms</code>, <code>retrieval_hit_rate</code>,{' '}
+            <code>hallucination_rate</code>, <code>accuracy</code> and <code>faithfulness</code> (rates between 0 and
+            1).
+          </>
+        )}
       </PanelEmptyState>
     );
   }
 
   return (
     <PanelFrame testId={testIds.evalsPanel.container} gap={1}>
-      <p className={styles.verdict(verdict.status)} data-testid={testIds.evalsPanel.verdict} role="status">
-        <span aria-hidden="true">{verdict.status === 'good' ? '✓' : '!'}</span>
-        <span>{verdict.sentences.join('. ')}.</span>
+      <p className={styles.verdict(view.verdict.status)} data-testid={testIds.evalsPanel.verdict} role="status">
+        <span aria-hidden="true">{view.verdict.status === 'good' ? '✓' : '!'}</span>
+        <span>{verdictText(view.verdict)}</span>
       </p>
-      <ul className={styles.tiles} aria-label="Eval scores">
-        {tiles.map((tile) => (
-          <Tile key={tile.id} tile={tile} />
-        ))}
-      </ul>
+      <EvalScorecard tiles={view.tiles} trends={view.trends} thresholds={view.thresholds} size="panel" />
+      <EvalWorstRuns runs={view.worst} RunLink={PanelRunLink} headingLevel="h4" />
     </PanelFrame>
   );
-}
-
-function Tile({ tile }: { tile: EvalTile }) {
-  const styles = useStyles2(getStyles);
-  const state = tile.status === 'bad' ? 'failing' : tile.status === 'good' ? 'passing' : 'not measured';
-  return (
-    <li
-      className={styles.tile(tile.status)}
-      data-testid={testIds.evalsPanel.tile}
-      data-status={tile.status}
-      aria-label={`${tile.title}: ${tile.display}, ${state} (${tile.rule})`}
-    >
-      <span className={styles.title}>{tile.title}</span>
-      <span className={styles.value(tile.status)}>{tile.display}</span>
-      <span className={styles.rule}>{tile.rule}</span>
-    </li>
-  );
-}
-
-function statusColour(theme: GrafanaTheme2, status: TileStatus, part: 'main' | 'text'): string {
-  if (status === 'good') {
-    return theme.colors.success[part];
-  }
-  if (status === 'bad') {
-    return theme.colors.error[part];
-  }
-  return part === 'text' ? theme.colors.text.secondary : theme.colors.border.medium;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
@@ -85,42 +73,4 @@ const getStyles = (theme: GrafanaTheme2) => ({
       fontWeight: theme.typography.fontWeightMedium,
       color: statusColour(theme, status, 'text'),
     }),
-  tiles: css({
-    listStyle: 'none',
-    margin: 0,
-    padding: 0,
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(130px, 1fr))',
-    gap: theme.spacing(1),
-  }),
-  tile: (status: TileStatus) =>
-    css({
-      display: 'flex',
-      flexDirection: 'column',
-      gap: theme.spacing(0.25),
-      padding: theme.spacing(1),
-      background: theme.colors.background.secondary,
-      border: `1px solid ${theme.colors.border.weak}`,
-      borderLeft: `4px solid ${statusColour(theme, status, 'main')}`,
-      borderRadius: theme.shape.radius.default,
-      minWidth: 0,
-    }),
-  title: css({
-    ...theme.typography.bodySmall,
-    color: theme.colors.text.secondary,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-  }),
-  value: (status: TileStatus) =>
-    css({
-      ...theme.typography.h3,
-      margin: 0,
-      fontVariantNumeric: 'tabular-nums',
-      color: status === 'unknown' ? theme.colors.text.disabled : statusColour(theme, status, 'text'),
-    }),
-  rule: css({
-    ...theme.typography.bodySmall,
-    color: theme.colors.text.secondary,
-  }),
 });

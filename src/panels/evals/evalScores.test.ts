@@ -1,7 +1,9 @@
 import { createDataFrame, FieldType, toDataFrame } from '@grafana/data';
 import {
   DEFAULT_THRESHOLDS,
+  evalDataFromFrames,
   evalScoresFromFrames,
+  evalTrendsFromFrames,
   evalTiles,
   evalVerdict,
   formatMetric,
@@ -79,6 +81,7 @@ describe('evalTiles and evalVerdict', () => {
       ['Retrieval hit rate', '82%', 'good'],
       ['Hallucination rate', '3.0%', 'good'],
       ['Accuracy', '90%', 'good'],
+      ['Faithfulness', 'no data', 'unknown'],
     ]);
     expect(evalVerdict(tiles)).toEqual({ status: 'good', sentences: ['Stable'] });
   });
@@ -127,6 +130,49 @@ describe('resolveThresholds', () => {
       p95LatencyMs: 5000,
     });
     expect(resolveThresholds(undefined)).toEqual(DEFAULT_THRESHOLDS);
+  });
+
+  it('takes each threshold from the first source that sets it: options, then the engine, then the defaults', () => {
+    expect(resolveThresholds({ p95LatencyMs: 5000 }, { p95LatencyMs: 2000, retrievalHitRate: 0.5 })).toEqual({
+      ...DEFAULT_THRESHOLDS,
+      p95LatencyMs: 5000,
+      retrievalHitRate: 0.5,
+    });
+  });
+});
+
+describe('evalDataFromFrames', () => {
+  const scorecard = toDataFrame({
+    name: 'Eval scores',
+    fields: [
+      { name: 'metric', values: ['p95LatencyMs', 'faithfulness', 'accuracy'] },
+      { name: 'value', values: [3420, 0.86, null] },
+      { name: 'threshold', values: [4000, 0.9, 0.8] },
+    ],
+  });
+  const trend = createDataFrame({
+    name: 'Eval trend',
+    fields: [
+      { name: 'time', type: FieldType.time, values: [3, 1, 2] },
+      { name: 'runs', type: FieldType.number, values: [4, 2, 3] },
+      { name: 'p95LatencyMs', type: FieldType.number, values: [9000, 2000, null] },
+    ],
+  });
+
+  it('reads the scorecard with its thresholds, and takes no score from the trend beside it', () => {
+    expect(evalDataFromFrames([scorecard, trend])).toEqual({
+      scores: { p95LatencyMs: 3420, faithfulness: 0.86 },
+      thresholds: { p95LatencyMs: 4000, faithfulness: 0.9, accuracy: 0.8 },
+    });
+  });
+
+  it('reads trends from time-indexed frames, oldest first, skipping gaps', () => {
+    expect(evalTrendsFromFrames([scorecard, trend])).toEqual({
+      p95LatencyMs: [
+        { time: 1, value: 2000 },
+        { time: 3, value: 9000 },
+      ],
+    });
   });
 });
 

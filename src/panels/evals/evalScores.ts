@@ -2,7 +2,7 @@ import { type DataFrame, type Field, FieldType } from '@grafana/data';
 import { findField, normaliseName, numberAt, stringAt } from '../shared/frameFields';
 
 export type EvalMetricId =
-  'p95LatencyMs' | 'errorRate' | 'ttftMs' | 'retrievalHitRate' | 'hallucinationRate' | 'accuracy';
+  'p95LatencyMs' | 'errorRate' | 'ttftMs' | 'retrievalHitRate' | 'hallucinationRate' | 'accuracy' | 'faithfulness';
 
 export type EvalScores = Partial<Record<EvalMetricId, number>>;
 export type EvalThresholds = Record<EvalMetricId, number>;
@@ -47,19 +47,28 @@ export const EVAL_METRICS: MetricSpec[] = [
     aliases: ['hallucinationRate', 'hallucinations'],
   },
   { id: 'accuracy', title: 'Accuracy', unit: 'ratio', badWhen: 'below', aliases: ['accuracy', 'acc', 'top3Accuracy'] },
+  {
+    id: 'faithfulness',
+    title: 'Faithfulness',
+    unit: 'ratio',
+    badWhen: 'below',
+    aliases: ['faithfulness'],
+  },
 ];
 
 /**
- * The seed's thresholds for latency (3000 ms), retrieval hit rate (0.7) and hallucination rate (0.1);
- * error rate, TTFT and accuracy get conservative defaults. All are panel options.
+ * The seed's thresholds for latency (3000 ms), retrieval hit rate (0.7) and hallucination rate (0.1), and the engine's
+ * defaults for the others (engine/src/settings/evalsSettings.ts). The engine's own thresholds (its settings) come with
+ * the "Evals" query's scores and win over these; panel options win over both.
  */
 export const DEFAULT_THRESHOLDS: EvalThresholds = {
   p95LatencyMs: 3000,
   errorRate: 0.05,
-  ttftMs: 1500,
+  ttftMs: 2000,
   retrievalHitRate: 0.7,
   hallucinationRate: 0.1,
-  accuracy: 0.8,
+  accuracy: 0.6,
+  faithfulness: 0.8,
 };
 
 const ALIAS_TO_METRIC = new Map<string, EvalMetricId>(
@@ -97,55 +106,120 @@ function lastNumber(field: Field): number | undefined {
   return undefined;
 }
 
-/** Long frames: a string column naming the metric and a number column with its value. */
-function readLong(frame: DataFrame, scores: EvalScores): boolean {
+function isLongFrame(frame: DataFrame): boolean {
+  return findField(frame, ['metric', 'name', 'key'])?.type === FieldType.string;
+}
+
+/**
+ * Long frames: a string column naming the metric and a number column with its value, and optionally a `threshold`
+ * column (the IntelOps "Evals" query sends the engine's).
+ */
+function readLong(frame: DataFrame, scores: EvalScores, thresholds: Partial<EvalThresholds>) {
   const names = findField(frame, ['metric', 'name', 'key']);
-  const values = findField(frame, ['value', 'score']) ?? frame.fields.find((f) => f.type === FieldType.number);
-  if (!names || names.type !== FieldType.string || !values) {
-    return false;
-  }
+  const values =
+    findField(frame, ['value', 'score']) ??
+    frame.fields.find((f) => f.type === FieldType.number && normaliseName(f.name) !== 'threshold');
+  const limits = findField(frame, ['threshold']);
   for (let i = 0; i < frame.length; i++) {
     const name = stringAt(names, i);
-    const value = numberAt(values, i);
     const id = name ? metricIdFor(name) : undefined;
-    if (name && id && value !== undefined) {
+    if (!name || !id) {
+      continue;
+    }
+    const value = numberAt(values, i);
+    if (value !== undefined && values) {
       scores[id] = toMetricValue(id, name, value, values);
     }
+    const limit = numberAt(limits, i);
+    if (limit !== undefined && limits) {
+      thresholds[id] = toMetricValue(id, name, limit, limits);
+    }
   }
-  return true;
+}
+
+/** The metric a number field of a wide frame or time series stands for, by its names or its frame's. */
+function wideMetric(frame: DataFrame, field: Field): { id: EvalMetricId; name: string } | undefined {
+  if (field.type !== FieldType.number) {
+    return undefined;
+  }
+  const candidates = [
+    field.config.displayNameFromDS,
+    field.config.displayName,
+    field.name,
+    field.labels?.__name__,
+    field.labels?.metric,
+    frame.name,
+  ].filter((name): name is string => Boolean(name));
+  const name = candidates.find((candidate) => metricIdFor(candidate));
+  const id = name ? metricIdFor(name) : undefined;
+  return name && id ? { id, name } : undefined;
 }
 
 /** Wide frames and time series: each number field named for a metric; the latest value counts. */
 function readWide(frame: DataFrame, scores: EvalScores) {
   for (const field of frame.fields) {
-    if (field.type !== FieldType.number) {
-      continue;
-    }
-    const candidates = [
-      field.config.displayNameFromDS,
-      field.config.displayName,
-      field.name,
-      field.labels?.__name__,
-      field.labels?.metric,
-      frame.name,
-    ].filter((name): name is string => Boolean(name));
-    const name = candidates.find((candidate) => metricIdFor(candidate));
-    const id = name ? metricIdFor(name) : undefined;
+    const metric = wideMetric(frame, field);
     const value = lastNumber(field);
-    if (name && id && value !== undefined) {
-      scores[id] = toMetricValue(id, name, value, field);
+    if (metric && value !== undefined) {
+      scores[metric.id] = toMetricValue(metric.id, metric.name, value, field);
     }
   }
 }
 
-export function evalScoresFromFrames(frames: DataFrame[]): EvalScores {
+/**
+ * The scores in the frames, and the thresholds that came with them. When a scorecard (long) frame is present, it
+ * alone gives the scores: wide frames beside it are its trend, whose last bucket is not the score of the range.
+ */
+export function evalDataFromFrames(frames: DataFrame[]): { scores: EvalScores; thresholds: Partial<EvalThresholds> } {
   const scores: EvalScores = {};
+  const thresholds: Partial<EvalThresholds> = {};
+  const long = frames.filter(isLongFrame);
+  if (long.length > 0) {
+    long.forEach((frame) => readLong(frame, scores, thresholds));
+  } else {
+    frames.forEach((frame) => readWide(frame, scores));
+  }
+  return { scores, thresholds };
+}
+
+export function evalScoresFromFrames(frames: DataFrame[]): EvalScores {
+  return evalDataFromFrames(frames).scores;
+}
+
+export interface TrendPoint {
+  time: number;
+  value: number;
+}
+
+export type EvalTrends = Partial<Record<EvalMetricId, TrendPoint[]>>;
+
+/** Each metric's values over time, from wide frames and time series with a time field, oldest first. */
+export function evalTrendsFromFrames(frames: DataFrame[]): EvalTrends {
+  const trends: EvalTrends = {};
   for (const frame of frames) {
-    if (!readLong(frame, scores)) {
-      readWide(frame, scores);
+    const time = frame.fields.find((field) => field.type === FieldType.time);
+    if (!time || isLongFrame(frame)) {
+      continue;
+    }
+    for (const field of frame.fields) {
+      const metric = wideMetric(frame, field);
+      if (!metric) {
+        continue;
+      }
+      const points: TrendPoint[] = [];
+      for (let i = 0; i < frame.length; i++) {
+        const at = numberAt(time, i);
+        const value = numberAt(field, i);
+        if (at !== undefined && value !== undefined) {
+          points.push({ time: at, value: toMetricValue(metric.id, metric.name, value, field) });
+        }
+      }
+      if (points.length > 0) {
+        trends[metric.id] = points.sort((a, b) => a.time - b.time);
+      }
     }
   }
-  return scores;
+  return trends;
 }
 
 export type TileStatus = 'good' | 'bad' | 'unknown';
@@ -217,14 +291,30 @@ export function evalVerdict(tiles: EvalTile[]): Verdict {
   return { status: 'bad', sentences: [...advice, ...others] };
 }
 
-/** Panel options may lack a threshold (older panels, a cleared input): those fall back to the defaults. */
-export function resolveThresholds(options?: Partial<Record<EvalMetricId, number | undefined>>): EvalThresholds {
+type ThresholdSource = Partial<Record<EvalMetricId, number | undefined>> | undefined;
+
+/**
+ * Each metric's threshold: the first source that sets it (panel options, then the engine's thresholds in the data),
+ * else the default. A cleared option input is no threshold.
+ */
+export function resolveThresholds(...sources: ThresholdSource[]): EvalThresholds {
   const resolved = { ...DEFAULT_THRESHOLDS };
   for (const spec of EVAL_METRICS) {
-    const value = options?.[spec.id];
-    if (typeof value === 'number' && Number.isFinite(value)) {
-      resolved[spec.id] = value;
+    for (const source of sources) {
+      const value = source?.[spec.id];
+      if (typeof value === 'number' && Number.isFinite(value)) {
+        resolved[spec.id] = value;
+        break;
+      }
     }
   }
   return resolved;
+}
+
+/** True when any threshold option is set, so the engine's verdict (made with its own thresholds) may not hold. */
+export function hasThresholdOptions(options: ThresholdSource): boolean {
+  return EVAL_METRICS.some((spec) => {
+    const value = options?.[spec.id];
+    return typeof value === 'number' && Number.isFinite(value);
+  });
 }

@@ -15,6 +15,7 @@ import type { RootCauseOptions } from '../../../src/panels/rootcause/types';
 import { agentTraceFrames, evalFrames, rootCauseFallbackFrames, rootCauseFrames } from './frames';
 import { browserEngineFetch } from './engineFetch';
 import { rootCausesFromEngine } from './rootCauseQueries';
+import { queryEngine } from './engineQueries';
 import { EditorHarness } from './editorHarness';
 import { PageHarness } from './pageHarness';
 
@@ -56,14 +57,20 @@ const scenes: Record<string, Scene> = {
     render: (series, width, height) => (
       <AgentTracePanel {...panelProps<AgentTraceOptions>(series, { showService: false }, { width, height })} />
     ),
-    data: { main: agentTraceFrames, empty: [] },
+    data: {
+      main: agentTraceFrames,
+      engine: () => queryEngine({ queryType: 'agentRun', incidentId: 'inc-7f3a9c', kind: 'analyze' }),
+      missing: () => queryEngine({ queryType: 'agentRun', incidentId: 'inc-d40f13' }),
+      empty: [],
+    },
   },
   evals: {
     title: 'Evals',
-    width: 600,
-    height: 300,
+    // Seven tiles, the verdict and the worst runs: a 12x10 cell of a 1920 px dashboard.
+    width: 720,
+    height: 420,
     render: (series, width, height) => <EvalsPanel {...panelProps<EvalsOptions>(series, {}, { width, height })} />,
-    data: { main: evalFrames, empty: [] },
+    data: { main: evalFrames, engine: () => queryEngine({ queryType: 'evals' }), empty: [] },
   },
 };
 

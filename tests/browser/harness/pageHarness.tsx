@@ -6,6 +6,8 @@ import { GlobalStyles } from '@grafana/ui';
 import { ROUTES } from '../../../src/constants';
 import { IntelOpsDataSource } from '../../../src/datasource/datasource';
 import { intelOpsSettings } from '../../../src/datasource/testing/instanceSettings';
+import AgentRuns from '../../../src/pages/AgentRuns/AgentRuns';
+import Evals from '../../../src/pages/Evals/Evals';
 import Incidents from '../../../src/pages/Incidents/Incidents';
 import Investigation from '../../../src/pages/Investigation/Investigation';
 import Settings from '../../../src/pages/Settings/Settings';
@@ -32,7 +34,7 @@ function harnessLookup(engine: string): DatasourceLookup {
   };
 }
 
-/** Grafana's page background in one theme, with the app's incident, settings and workflow routes (as App.tsx declares them). */
+/** Grafana's page background in one theme, with the app's incident, settings, workflow, agent run and eval routes (as App.tsx declares them). */
 export function PageHarness({ mode, engine }: { mode: 'dark' | 'light'; engine: string }) {
   const theme = createTheme({ colors: { mode } });
   // One lookup per page: a new one would make the pages read the engine again.
@@ -56,6 +58,8 @@ export function PageHarness({ mode, engine }: { mode: 'dark' | 'light'; engine: 
             <Route path={`${APP_PATH}/${ROUTES.Incidents}/:incidentId`} element={<Investigation lookup={lookup} />} />
             <Route path={`${APP_PATH}/${ROUTES.Settings}`} element={<Settings lookup={lookup} />} />
             <Route path={`${APP_PATH}/${ROUTES.Workflows}`} element={<Workflows lookup={lookup} />} />
+            <Route path={`${APP_PATH}/${ROUTES.AgentRuns}`} element={<AgentRuns lookup={lookup} />} />
+            <Route path={`${APP_PATH}/${ROUTES.Evals}`} element={<Evals lookup={lookup} />} />
           </Routes>
         </BrowserRouter>
       </main>

@@ -5,6 +5,9 @@ import type { ValidateFunction } from 'ajv';
 import type { TSchema } from 'typebox';
 import type { EngineLogger } from '../../observability/logger.ts';
 import type { ExecutionMetrics } from '../../observability/metrics.ts';
+import { INTELOPS } from '../../observability/tracing/conventions.ts';
+import { currentRun, traceRun, traceStep } from '../../observability/tracing/spans.ts';
+import type { AgentTracing } from '../../observability/tracing/spans.ts';
 import { compileBodyValidator } from '../../server/validation.ts';
 import type { Sources } from '../../sources/fromSettings.ts';
 import type { Queryable, Store } from '../../store/store.ts';
@@ -92,6 +95,8 @@ export interface WorkflowRunnerOptions {
   retryMaxMs?: number;
   /** Attempts cut short by crashes before the step fails instead of being re-run. */
   maxInterruptions?: number;
+  /** Each stretch of work on a run (until it waits or ends) becomes an agent run with its step attempts, when given. */
+  tracing?: AgentTracing | undefined;
 }
 
 const DEFAULTS = { leaseMs: 30_000, pollMs: 1000, concurrency: 4, retryBaseMs: 1000, retryMaxMs: 300_000, maxInterruptions: 3 };
@@ -181,6 +186,7 @@ export class WorkflowRunner {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly maxInterruptions: number;
+  private readonly tracing: AgentTracing | undefined;
   private readonly inflight = new Map<string, Promise<void>>();
   /** The abort of each run this runner works on, by run id. */
   private readonly stops = new Map<string, AbortController>();
@@ -212,6 +218,7 @@ export class WorkflowRunner {
     this.retryBaseMs = options.retryBaseMs ?? DEFAULTS.retryBaseMs;
     this.retryMaxMs = options.retryMaxMs ?? DEFAULTS.retryMaxMs;
     this.maxInterruptions = options.maxInterruptions ?? DEFAULTS.maxInterruptions;
+    this.tracing = options.tracing;
   }
 
   /** Replaces the policy; steps asking from now on get the new one (approvals already requested stand). */
@@ -407,7 +414,20 @@ export class WorkflowRunner {
       );
     }, Math.max(Math.floor(this.leaseMs / 3), 10));
     try {
-      await this.advance(run, stop.signal);
+      await traceRun(
+        this.tracing,
+        {
+          kind: 'workflow',
+          name: `intelops.workflow ${run.workflow}`,
+          attributes: {
+            [INTELOPS.workflowName]: run.workflow,
+            [INTELOPS.workflowRunId]: run.id,
+            [INTELOPS.workflowTrigger]: run.trigger,
+            'intelops.workflow.dry_run': run.dryRun,
+          },
+        },
+        () => this.advance(run, stop.signal)
+      );
     } catch (error) {
       if (error instanceof StoppedError || error instanceof LostClaimError) {
         this.logger.info({ run: run.id, reason: error.message }, 'stopped working on a workflow run; it resumes from its last recorded step');
@@ -495,6 +515,11 @@ export class WorkflowRunner {
       await this.audit(tx, run.id, undefined, `run.${status}`, detail);
     });
     this.metrics?.runsFinished.inc({ workflow: run.workflow, status });
+    const traced = currentRun();
+    traced.set({ [INTELOPS.workflowStatus]: status });
+    if (status === 'failed') {
+      traced.fail(`workflow run ${status}${typeof detail.step === 'string' ? ` at step ${detail.step}` : ''}`);
+    }
     this.logger.info({ run: run.id, workflow: run.workflow, status }, 'workflow run finished');
   }
 
@@ -681,7 +706,27 @@ export class WorkflowRunner {
     let output: unknown;
     try {
       const sources = typeof this.sources === 'function' ? await this.sources() : this.sources;
-      output = await runAction(action, input, { idempotencyKey: row.idempotencyKey, dryRun: false, secrets: this.secrets, http: this.http, sources, logger }, step.timeoutMs, stop);
+      output = await traceStep(
+        `action ${action.name}`,
+        'action',
+        {
+          [INTELOPS.workflowRunId]: run.id,
+          [INTELOPS.stepId]: row.stepId,
+          [INTELOPS.attempt]: attempt,
+          [INTELOPS.actionInput]: this.spanText(input),
+        },
+        async (span) => {
+          try {
+            const answered = await runAction(action, input, { idempotencyKey: row.idempotencyKey, dryRun: false, secrets: this.secrets, http: this.http, sources, logger }, step.timeoutMs, stop);
+            span.set({ [INTELOPS.outcome]: 'succeeded', [INTELOPS.actionOutput]: this.spanText(answered) });
+            return answered;
+          } catch (error) {
+            span.set({ [INTELOPS.outcome]: stop.aborted ? 'interrupted' : error instanceof StepTimeoutError ? 'timeout' : 'failed' });
+            span.fail(this.secrets.redact(messageOf(error)));
+            throw error;
+          }
+        }
+      );
     } catch (error) {
       if (stop.aborted) {
         throw stop.reason instanceof Error ? stop.reason : new StoppedError('stopped');
@@ -742,6 +787,15 @@ export class WorkflowRunner {
       await this.audit(tx, run.id, row.stepId, 'step.failed', { error });
     });
     return { kind: 'end', status: 'failed' };
+  }
+
+  /** A value as a span shows it: JSON with every secret scrubbed, only when a run is being traced. */
+  private spanText(value: unknown): string | undefined {
+    if (this.tracing === undefined) {
+      return undefined;
+    }
+    const clean = this.redactValue(value);
+    return typeof clean === 'string' ? clean : JSON.stringify(clean);
   }
 
   /** Text with every secret value scrubbed. */

@@ -9,6 +9,8 @@ import { canonicalServiceName } from '../../context/serviceLabels.ts';
 import { buildTagContext } from '../../context/tagContext.ts';
 import { tagIncident } from '../../context/tagRules.ts';
 import type { TagRuleError, TagRules } from '../../context/tagRules.ts';
+import { INTELOPS } from '../../observability/tracing/conventions.ts';
+import { traceStep } from '../../observability/tracing/spans.ts';
 import type { CallEdge, Evidence } from '../../perception/evidence.ts';
 import { collectEvidence, evidenceWindows } from '../../perception/collectEvidence.ts';
 import type { CollectedEvidence, EvidenceInputs } from '../../perception/collectEvidence.ts';
@@ -90,57 +92,80 @@ export async function analyzeIncident(
     { id: incident.id, services: incident.services, startsAt: incident.startsAt, endsAt: incident.endsAt },
     now
   );
-  // Without Tempo's service graph the CMDB's edges still stand; the evidence's source states say what failed.
-  const observed = await inputs.observedEdges(incident.services, windows.incident).catch(() => []);
-  const graph = mergedGraph(cmdb, observed);
-  const edges = graph.edges;
-  const services = neighbourhood(incident.services, edges, MAX_RANKED_SERVICES);
-  const start = incident.startsAt.getTime();
-  const active = await inputs.changes({ from: start - CHANGE_TAIL_MS, to: start + CHANGE_LEAD_MS });
-  const nearby = changesInWindow(
-    active,
-    { services: incident.services, neighbours: services, cmdb },
-    incident.startsAt
-  ).map((candidate) => ({
-    ...candidate,
-    change: { ...candidate.change, service: canonicalServiceName(candidate.change.service, cmdb) },
-  }));
+  // Context (kind perception: it reads Tempo's service graph, the CMDB and changes).
+  const { graph, edges, services, nearby } = await traceStep('context', 'perception', {}, async (span) => {
+    // Without Tempo's service graph the CMDB's edges still stand; the evidence's source states say what failed.
+    const observed = await inputs.observedEdges(incident.services, windows.incident).catch(() => []);
+    const merged = mergedGraph(cmdb, observed);
+    const around = neighbourhood(incident.services, merged.edges, MAX_RANKED_SERVICES);
+    const start = incident.startsAt.getTime();
+    const active = await inputs.changes({ from: start - CHANGE_TAIL_MS, to: start + CHANGE_LEAD_MS });
+    const inWindow = changesInWindow(
+      active,
+      { services: incident.services, neighbours: around, cmdb },
+      incident.startsAt
+    ).map((candidate) => ({
+      ...candidate,
+      change: { ...candidate.change, service: canonicalServiceName(candidate.change.service, cmdb) },
+    }));
+    span.set({
+      'intelops.services': around.length,
+      'intelops.edges': merged.edges.length,
+      'intelops.changes': inWindow.length,
+    });
+    return { graph: merged, edges: merged.edges, services: around, nearby: inWindow };
+  });
   onStep('context');
-  const collected = await collectEvidence(
-    { id: incident.id, services, startsAt: incident.startsAt, endsAt: incident.endsAt },
-    inputs.perception,
-    now,
-    signal
-  );
+  const collected = await traceStep('perception', 'perception', {}, async (span) => {
+    const found = await collectEvidence(
+      { id: incident.id, services, startsAt: incident.startsAt, endsAt: incident.endsAt },
+      inputs.perception,
+      now,
+      signal
+    );
+    span.set({ 'intelops.evidence': found.evidence.length });
+    return found;
+  });
   const { evidence } = collected;
   onStep('perception');
-  const stepSeconds = incidentStepSeconds(windows.incident);
-  const metrics = inputs.perception.sources.prometheus;
-  // Without per-edge latency the ranking still stands on the services' own series; the source's state says why.
-  const edgeLatency =
-    metrics === undefined
-      ? []
-      : await edgeLatencySeries({ metrics, services, ...windows, stepSeconds, signal }).catch(() => []);
-  const ranking = rankRootCauses({
-    series: rankingSeriesOf(collected.signals),
-    edges,
-    evidence: otherEvidence(services, evidence, nearby),
-    edgeLatency,
-  });
-  const first = gridTimestamps(windows.incident, stepSeconds * 1000)[0] ?? windows.incident.from;
-  const onsetTime = (index: number) => first + index * stepSeconds * 1000;
-  const deterministic = causesOf({ ranking, evidence, changes: nearby, incidentStart: incident.startsAt, onsetTime });
-  const { causes, documents } = await withRunbookActions(deterministic, incident, evidence, inputs.knowledge);
-  const tags = tagIncident(
-    buildTagContext({ incident, evidence, changes: nearby, cmdb, graph }),
-    inputs.tagRules,
-    inputs.onTagRuleError
-  );
-  const payload = buildSemanticPayload(incident, {
-    evidence,
-    changesInWindow: nearby,
-    lookup: cmdbContext(cmdb, LOOKUP_HOPS).lookup,
-    tags: { ...tags, ...incident.tags },
+  // Ranking, runbook retrieval, tags and the payload (kind other; the per-edge latency it reads is the one query).
+  const { ranking, causes, documents, tags, payload } = await traceStep('reasoning', 'other', {}, async (span) => {
+    const stepSeconds = incidentStepSeconds(windows.incident);
+    const metrics = inputs.perception.sources.prometheus;
+    // Without per-edge latency the ranking still stands on the services' own series; the source's state says why.
+    const edgeLatency =
+      metrics === undefined
+        ? []
+        : await edgeLatencySeries({ metrics, services, ...windows, stepSeconds, signal }).catch(() => []);
+    const ranked = rankRootCauses({
+      series: rankingSeriesOf(collected.signals),
+      edges,
+      evidence: otherEvidence(services, evidence, nearby),
+      edgeLatency,
+    });
+    const first = gridTimestamps(windows.incident, stepSeconds * 1000)[0] ?? windows.incident.from;
+    const onsetTime = (index: number) => first + index * stepSeconds * 1000;
+    const deterministic = causesOf({
+      ranking: ranked,
+      evidence,
+      changes: nearby,
+      incidentStart: incident.startsAt,
+      onsetTime,
+    });
+    const withActions = await withRunbookActions(deterministic, incident, evidence, inputs.knowledge);
+    const tagged = tagIncident(
+      buildTagContext({ incident, evidence, changes: nearby, cmdb, graph }),
+      inputs.tagRules,
+      inputs.onTagRuleError
+    );
+    const built = buildSemanticPayload(incident, {
+      evidence,
+      changesInWindow: nearby,
+      lookup: cmdbContext(cmdb, LOOKUP_HOPS).lookup,
+      tags: { ...tagged, ...incident.tags },
+    });
+    span.set({ 'intelops.candidates': ranked.length, 'intelops.top_cause': withActions.causes[0]?.service });
+    return { ranking: ranked, ...withActions, tags: tagged, payload: built };
   });
 
   const base = {
@@ -174,17 +199,24 @@ export async function analyzeIncident(
     services: context,
     window: windows.incident,
   });
-  const outcome = await inputs.llm(
-    {
-      payload,
-      evidence,
-      changes: nearby.map(({ change }) => change),
-      candidates: withAlternatives(causes, ranking),
-      services: context,
-      documents: documents.map(({ id, title, text }) => ({ id, title, text })),
-    },
-    { signal, tools }
-  );
+  const { llm } = inputs;
+  const outcome = await traceStep('llm', 'other', {}, async (span) => {
+    const answered = await llm(
+      {
+        payload,
+        evidence,
+        changes: nearby.map(({ change }) => change),
+        candidates: withAlternatives(causes, ranking),
+        services: context,
+        documents: documents.map(({ id, title, text }) => ({ id, title, text })),
+      },
+      { signal, tools }
+    );
+    if (!answered.ok) {
+      span.set({ [INTELOPS.fallbackReason]: answered.reason });
+    }
+    return answered;
+  });
   onStep('llm');
   if (!outcome.ok) {
     return finish({

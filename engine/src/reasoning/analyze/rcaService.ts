@@ -1,4 +1,13 @@
 import type { EngineLogger } from '../../observability/logger.ts';
+import {
+  AGENT_NAMES,
+  GEN_AI,
+  GEN_AI_OPERATION,
+  INTELOPS,
+  SESSION_ID,
+} from '../../observability/tracing/conventions.ts';
+import { traceRun } from '../../observability/tracing/spans.ts';
+import type { AgentTracing } from '../../observability/tracing/spans.ts';
 import type { ReasoningMetrics } from '../../observability/metrics.ts';
 import { findIncidents } from '../../perception/alerts/incidentsQuery.ts';
 import { saveEvidence } from '../../store/evidence.ts';
@@ -7,6 +16,7 @@ import type { IncidentRecord } from '../../store/incidents.ts';
 import { loadFeedback, loadPayload, loadRca, saveFeedback, saveRca } from '../../store/rca.ts';
 import type { Feedback, Verdict } from '../../store/rca.ts';
 import type { Store } from '../../store/store.ts';
+import { recordHumanVerdict } from '../../evals/humanVerdict.ts';
 import { addResolvedIncident } from '../knowledge/resolvedIncidents.ts';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.ts';
 import type { RcaResult, SemanticPayload } from '../rootCause.ts';
@@ -29,6 +39,8 @@ export interface RcaServiceOptions {
   clock: () => Date;
   logger: EngineLogger;
   metrics: ReasoningMetrics;
+  /** Each analysis becomes an agent run (a trace) when given. */
+  tracing?: AgentTracing | undefined;
 }
 
 export interface FeedbackInput {
@@ -125,6 +137,13 @@ export class RcaService {
     } else {
       await saveFeedback(store, incident.id, { ...input, at: clock() });
     }
+    // The evals' accuracy reads verdicts per analysis run; the feedback stands even if this write fails.
+    await recordHumanVerdict(store, incident.id, { ...input, at: clock() }, rca).catch((error: unknown) => {
+      this.options.logger.warn(
+        { err: error, incident: incident.id },
+        'the verdict could not be put on its analysis run'
+      );
+    });
     metrics.feedback.inc({
       verdict: input.verdict,
       rank: rankLabel(rca?.causes.findIndex((one) => one.service === input.service)),
@@ -136,7 +155,33 @@ export class RcaService {
     return loadFeedback(this.options.store, id);
   }
 
-  private async run(incident: IncidentRecord): Promise<RcaResult> {
+  private run(incident: IncidentRecord): Promise<RcaResult> {
+    return traceRun(
+      this.options.tracing,
+      {
+        kind: 'analyze',
+        name: `${GEN_AI_OPERATION.invokeAgent} ${AGENT_NAMES.analyze}`,
+        attributes: {
+          [GEN_AI.operationName]: GEN_AI_OPERATION.invokeAgent,
+          [GEN_AI.agentName]: AGENT_NAMES.analyze,
+          [GEN_AI.conversationId]: incident.id,
+          [SESSION_ID]: incident.id,
+          [INTELOPS.incidentId]: incident.id,
+        },
+      },
+      async (span) => {
+        const result = await this.analyzeAndSave(incident, span.traceId);
+        span.set({
+          [INTELOPS.method]: result.method,
+          [INTELOPS.fallbackReason]: result.fallbackReason,
+          [GEN_AI.requestModel]: result.model,
+        });
+        return result;
+      }
+    );
+  }
+
+  private async analyzeAndSave(incident: IncidentRecord, traceId: string | undefined): Promise<RcaResult> {
     const { store, clock, metrics, logger } = this.options;
     const stop = metrics.duration.startTimer();
     try {
@@ -145,7 +190,9 @@ export class RcaService {
       const inputs = await this.options.inputs();
       progress.withLlm = inputs.llm !== undefined;
       const onStep = (step: AnalysisStep) => progress.finished.push({ step, at: clock() });
-      const { result, collected, tags, payload } = await analyzeIncident(incident, inputs, clock(), undefined, onStep);
+      const analysis = await analyzeIncident(incident, inputs, clock(), undefined, onStep);
+      const { collected, tags, payload } = analysis;
+      const result: RcaResult = traceId === undefined ? analysis.result : { ...analysis.result, traceId };
       await store.transaction(async (tx) => {
         await saveEvidence(tx, incident.id, collected);
         await saveContextTags(tx, incident.id, tags);

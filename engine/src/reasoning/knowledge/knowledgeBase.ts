@@ -1,5 +1,13 @@
 import MiniSearch from 'minisearch';
 import type { Query, SearchResult } from 'minisearch';
+import {
+  GEN_AI,
+  GEN_AI_OPERATION,
+  INTELOPS,
+  KNOWLEDGE_DATA_SOURCE,
+  RETRIEVAL_HITS_EVENT,
+} from '../../observability/tracing/conventions.ts';
+import { traceStep } from '../../observability/tracing/spans.ts';
 import { cosineSimilarity, reciprocalRankFusion } from './embeddings.ts';
 import type { Embedder } from './embeddings.ts';
 import type { KnowledgeDocument, KnowledgeKind } from './documents.ts';
@@ -57,6 +65,24 @@ const SERVICE_OTHER = 0.5;
 const MAX_EMBED_CHARS = 8000;
 // Endpoints cap inputs per request too; batches of 64 keep each request small.
 const EMBED_BATCH = 64;
+
+/**
+ * When a hit counts as relevant, for the retrieval hit rate: its BM25 score (with the service factor) reaches
+ * `bm25`, or, found by embeddings alone, its cosine similarity reaches `similarity`. Measured on
+ * knowledge/eval/queries.yaml with the shipped runbooks: the weakest relevant hit in a top 5 scored 8.9, while
+ * off-topic queries ("weather in paris tomorrow", "quarterly revenue report", "hello world") topped out at 1.8–7.5.
+ */
+export const RELEVANCE_FLOOR = { bm25: 8, similarity: 0.5 } as const;
+
+export function isRelevant(hit: Pick<KnowledgeHit, 'bm25' | 'similarity'>): boolean {
+  return (
+    (hit.bm25 !== null && hit.bm25 >= RELEVANCE_FLOOR.bm25) ||
+    (hit.bm25 === null && hit.similarity !== null && hit.similarity >= RELEVANCE_FLOOR.similarity)
+  );
+}
+
+// Scores a retrieval span lists as attributes (all hits are in its event).
+const TOP_SCORES = 5;
 
 /**
  * A full-text index (MiniSearch, BM25+) over runbooks and resolved incidents, with optional hybrid ranking:
@@ -129,11 +155,39 @@ export class KnowledgeBase {
     return [...this.docs.values()];
   }
 
-  /** The best `limit` documents for the query, best first; an empty query finds nothing. */
+  /** The best `limit` documents for the query, best first; an empty query finds nothing. Traced as a retrieval span. */
   async search(query: KnowledgeQuery, limit = 5): Promise<KnowledgeHit[]> {
     if (queryText(query) === '' || limit <= 0) {
       return [];
     }
+    return traceStep(
+      `${GEN_AI_OPERATION.retrieval} ${KNOWLEDGE_DATA_SOURCE}`,
+      'retrieval',
+      {
+        [GEN_AI.operationName]: GEN_AI_OPERATION.retrieval,
+        [GEN_AI.dataSourceId]: KNOWLEDGE_DATA_SOURCE,
+        [GEN_AI.retrievalQueryText]: queryText(query),
+      },
+      async (span) => {
+        const hits = await this.ranked(query, limit);
+        if (span.recording) {
+          span.set({
+            [INTELOPS.retrievalHits]: hits.length,
+            [INTELOPS.retrievalRelevantHits]: hits.filter(isRelevant).length,
+            [INTELOPS.retrievalTopScores]: hits.slice(0, TOP_SCORES).map((hit) => round(hit.score)),
+          });
+          span.event(RETRIEVAL_HITS_EVENT, {
+            [GEN_AI.retrievalDocuments]: JSON.stringify(
+              hits.map((hit) => ({ id: hit.id, title: hit.title, score: round(hit.score), relevant: isRelevant(hit) }))
+            ),
+          });
+        }
+        return hits;
+      }
+    );
+  }
+
+  private async ranked(query: KnowledgeQuery, limit: number): Promise<KnowledgeHit[]> {
     const services = new Set((query.services ?? []).map((service) => service.toLowerCase()));
     const factor = (doc: KnowledgeDocument) => serviceFactor(doc, services);
     const lexical = this.lexicalSearch(query, factor);
@@ -297,4 +351,8 @@ function toHit(
     matchedTerms,
     document,
   };
+}
+
+function round(score: number): number {
+  return Number.isFinite(score) ? Number(score.toPrecision(4)) : 0;
 }

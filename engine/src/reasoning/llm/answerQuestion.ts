@@ -2,6 +2,8 @@ import { Ajv } from 'ajv';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Change } from '../../context/changes.ts';
 import type { Evidence } from '../../perception/evidence.ts';
+import { INTELOPS } from '../../observability/tracing/conventions.ts';
+import { currentRun } from '../../observability/tracing/spans.ts';
 import type { RootCause, SemanticPayload } from '../rootCause.ts';
 import { readJsonReply } from './answer.ts';
 import type { LlmClient } from './client.ts';
@@ -159,6 +161,7 @@ export async function answerQuestion(
   const cited = [...new Set(parsed.answer.evidence.map((id) => id.trim()).filter((id) => id !== ''))];
   const evidence = cited.filter((id) => known.has(id));
   const dropped = cited.filter((id) => !known.has(id));
+  currentRun().set({ [INTELOPS.citations]: cited.length, [INTELOPS.citationsDropped]: dropped.length });
   if (dropped.length > 0) {
     log?.info({ dropped }, 'LLM answer cited ids that are not the incident’s; dropped');
   }

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIError, RateLimitError } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { LlmClient } from './client.ts';
+import { tracedChat } from './llmSpans.ts';
 import { refusesMaxTokens } from './ping.ts';
 import type { TokenUsage } from './types.ts';
 
@@ -16,8 +17,9 @@ export interface ChatReply {
 }
 
 /**
- * One non-streamed chat completion through the client (its timeout and retries apply). Endpoints that refuse
- * max_tokens are asked again without it. Errors are the client's own; `failureReason` says them in words.
+ * One non-streamed chat completion through the client (its timeout and retries apply), traced as a `chat` span
+ * inside a run. Endpoints that refuse max_tokens are asked again without it. Errors are the client's own;
+ * `failureReason` says them in words.
  */
 export async function chatOnce(
   client: LlmClient,
@@ -33,22 +35,33 @@ export async function chatOnce(
       },
       { signal: options.signal }
     );
-  const completion = await ask(true).catch((error: unknown) => {
-    if (options.maxTokens === undefined || !refusesMaxTokens(error)) {
-      throw error;
-    }
-    return ask(false);
-  });
-  const choice = completion.choices[0];
-  return {
-    content: choice?.message.content ?? '',
-    model: completion.model || client.model,
-    usage:
-      completion.usage === undefined
-        ? undefined
-        : { promptTokens: completion.usage.prompt_tokens, completionTokens: completion.usage.completion_tokens },
-    finishReason: choice?.finish_reason ?? null,
+  const call = async (): Promise<ChatReply> => {
+    const completion = await ask(true).catch((error: unknown) => {
+      if (options.maxTokens === undefined || !refusesMaxTokens(error)) {
+        throw error;
+      }
+      return ask(false);
+    });
+    const choice = completion.choices[0];
+    return {
+      content: choice?.message.content ?? '',
+      model: completion.model || client.model,
+      usage:
+        completion.usage === undefined
+          ? undefined
+          : { promptTokens: completion.usage.prompt_tokens, completionTokens: completion.usage.completion_tokens },
+      finishReason: choice?.finish_reason ?? null,
+    };
   };
+  return tracedChat(client, { messages, stream: false, signal: options.signal }, call, (reply) => ({
+    content: reply.content,
+    toolCalls: [],
+    finishReason: reply.finishReason,
+    usage: reply.usage,
+    model: reply.model,
+    id: undefined,
+    ttftMs: undefined,
+  }));
 }
 
 /** Whether trying the call again later may help: unreachable, timed out, rate limited or a server error. */

@@ -1,4 +1,6 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { INTELOPS } from '../../observability/tracing/conventions.ts';
+import { currentRun } from '../../observability/tracing/spans.ts';
 import { ANSWER_SCHEMA, ANSWER_SCHEMA_NAME, parseAnswer } from './answer.ts';
 import type { LlmClient } from './client.ts';
 import { guardCauses } from './guard.ts';
@@ -60,6 +62,11 @@ export async function explainRootCauses(
     return failed(parsed.reason);
   }
   const guarded = guardCauses(parsed.answer.causes, input);
+  // The run's hallucination figures: every cause the model put forward was a claim the guard checked.
+  currentRun().set({
+    [INTELOPS.citations]: parsed.answer.causes.length,
+    [INTELOPS.citationsDropped]: guarded.hallucinationsDropped,
+  });
   if (guarded.hallucinationsDropped > 0) {
     log?.info({ dropped: guarded.dropped }, 'LLM causes dropped by the guard');
   }

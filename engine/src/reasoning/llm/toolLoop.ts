@@ -5,8 +5,11 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { EngineLogger } from '../../observability/logger.ts';
+import { GEN_AI, GEN_AI_OPERATION } from '../../observability/tracing/conventions.ts';
+import { traceStep } from '../../observability/tracing/spans.ts';
 import type { LlmClient } from './client.ts';
 import { failureReason } from './failureReason.ts';
+import { tracedChat } from './llmSpans.ts';
 import { estimateTokens } from './prompt.ts';
 import { MAX_CALLS_PER_ROUND, runToolCall, toolResult } from './tools.ts';
 import type { LlmTool, TokenUsage } from './types.ts';
@@ -70,6 +73,9 @@ interface Completion {
   finishReason: string | undefined;
   usage: TokenUsage | undefined;
   ttftMs: number | undefined;
+  /** The model and response id the endpoint answered with. */
+  model: string | undefined;
+  id: string | undefined;
 }
 
 type RequestParams = Omit<ChatCompletionCreateParamsNonStreaming, 'stream'>;
@@ -91,6 +97,8 @@ export async function runToolLoop(
   const toolCalls: string[] = [];
   let ttftMs: number | undefined;
   const failed = (reason: string): ToolLoopOutcome => ({ ok: false, reason, usage, ttftMs, toolCalls });
+  // Messages an earlier round's span already showed: each round's span shows only what is new.
+  let shown = 0;
 
   try {
     for (let round = 0; ; round++) {
@@ -120,8 +128,14 @@ export async function runToolLoop(
           ? {}
           : { tools: declared.definitions, tool_choice: last ? ('none' as const) : ('auto' as const) }),
       };
-      const completion =
-        options.stream === true ? await streamed(client, params, signal) : await plain(client, params, signal);
+      const stream = options.stream === true;
+      const completion = await tracedChat(
+        client,
+        { messages, omitted: shown, stream, signal },
+        () => (stream ? streamed(client, params, signal) : plain(client, params, signal)),
+        (reply) => reply
+      );
+      shown = messages.length;
       usage.promptTokens += completion.usage?.promptTokens ?? estimateTokens(JSON.stringify(messages));
       usage.completionTokens +=
         completion.usage?.completionTokens ?? estimateTokens(completion.content + JSON.stringify(completion.toolCalls));
@@ -156,13 +170,31 @@ export async function runToolLoop(
         // Every call gets an answer (the API requires one per id); those over the per-round cap get an error.
         for (const [index, call] of completion.toolCalls.entries()) {
           toolCalls.push(call.name);
-          const result =
-            index < MAX_CALLS_PER_ROUND
-              ? await runToolCall(declared.tools, call.name, call.arguments, signal)
-              : toolResult(
-                  { error: `at most ${MAX_CALLS_PER_ROUND} tool calls per round; ask again in the next round` },
-                  false
-                );
+          const result = await traceStep(
+            `${GEN_AI_OPERATION.executeTool} ${call.name}`,
+            'tool',
+            {
+              [GEN_AI.operationName]: GEN_AI_OPERATION.executeTool,
+              [GEN_AI.toolName]: call.name,
+              [GEN_AI.toolType]: 'function',
+              [GEN_AI.toolCallId]: call.id,
+              [GEN_AI.toolCallArguments]: client.redact(call.arguments),
+            },
+            async (span) => {
+              const answered =
+                index < MAX_CALLS_PER_ROUND
+                  ? await runToolCall(declared.tools, call.name, call.arguments, signal)
+                  : toolResult(
+                      { error: `at most ${MAX_CALLS_PER_ROUND} tool calls per round; ask again in the next round` },
+                      false
+                    );
+              span.set({ [GEN_AI.toolCallResult]: client.redact(answered.content) });
+              if (!answered.ok) {
+                span.fail(`tool ${call.name} answered with an error`);
+              }
+              return answered;
+            }
+          );
           messages.push({ role: 'tool', tool_call_id: call.id, content: result.content });
         }
         continue;
@@ -196,6 +228,8 @@ async function plain(client: LlmClient, params: RequestParams, signal: AbortSign
         ? undefined
         : { promptTokens: response.usage.prompt_tokens, completionTokens: response.usage.completion_tokens },
     ttftMs: undefined,
+    model: response.model || undefined,
+    id: response.id || undefined,
   };
 }
 
@@ -214,8 +248,12 @@ async function streamed(
   let finishReason: string | undefined;
   let usage: TokenUsage | undefined;
   let ttftMs: number | undefined;
+  let model: string | undefined;
+  let id: string | undefined;
   const toolCalls = new Map<number, ToolCallRequest>();
   for await (const chunk of stream) {
+    model ||= chunk.model || undefined;
+    id ||= chunk.id || undefined;
     if (chunk.usage !== undefined && chunk.usage !== null) {
       usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
     }
@@ -243,5 +281,7 @@ async function streamed(
     finishReason,
     usage,
     ttftMs,
+    model,
+    id,
   };
 }

@@ -130,7 +130,9 @@ describe('POST /api/v1/incidents/{id}/ask with an LLM (a local OpenAI-compatible
       history: [{ question: 'Who owns checkout?', answer: 'Team orders.' }],
     });
     assert.equal(response.status, 200, await response.clone().text());
-    assert.deepEqual(await readJson(response), {
+    const { traceId, ...answer } = await readJson(response);
+    assert.match(String(traceId), /^[0-9a-f]{32}$/, 'the answer names its agent run (trace)');
+    assert.deepEqual(answer, {
       answer: 'The deploy deploy-42 started 5 minutes before.',
       evidence: ['deploy-42'],
       toolCalls: [],

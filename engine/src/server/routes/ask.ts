@@ -46,6 +46,12 @@ const AnswerSchema = Type.Object(
       minimum: 0,
       description: 'Cited ids that are not the incident’s evidence or changes, dropped',
     }),
+    traceId: Type.Optional(
+      Type.String({
+        pattern: '^[0-9a-f]{32}$',
+        description: 'The answer’s OpenTelemetry trace id, which is its agent run id',
+      })
+    ),
   },
   { additionalProperties: false, title: 'IncidentAnswer' }
 );

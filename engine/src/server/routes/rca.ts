@@ -69,6 +69,13 @@ export const RcaResultSchema = Type.Object(
       },
       { additionalProperties: false, description: 'The services ranked and the calls between them' }
     ),
+    traceId: Type.Optional(
+      Type.String({
+        pattern: '^[0-9a-f]{32}$',
+        description:
+          'The analysis’ OpenTelemetry trace id, which is its agent run id (GET /api/v1/runs/{id}; Tempo has it when OTLP is set)',
+      })
+    ),
   },
   { additionalProperties: false, title: 'RcaResult' }
 );

@@ -4,6 +4,9 @@ import { MAX_DESCRIPTION_CHARS, draftWorkflow } from '../../execution/workflows/
 import type { Actions } from '../../execution/workflows/parseWorkflow.ts';
 import { failureReason } from '../../reasoning/llm/failureReason.ts';
 import type { LlmChoice } from '../../reasoning/llm/llmFromSettings.ts';
+import { AGENT_NAMES, GEN_AI, GEN_AI_OPERATION } from '../../observability/tracing/conventions.ts';
+import { traceRun } from '../../observability/tracing/spans.ts';
+import type { AgentTracing } from '../../observability/tracing/spans.ts';
 import type { Settings } from '../../settings/settings.ts';
 import { loadSettings } from '../../store/settings.ts';
 import type { Queryable } from '../../store/store.ts';
@@ -15,6 +18,8 @@ export interface WorkflowDraftRoutesOptions {
   llm: (settings: Settings['llm']) => LlmChoice;
   /** The actions drafts may use: the engine's. */
   actions: Actions;
+  /** Each draft becomes an agent run (a trace) when given. */
+  tracing?: AgentTracing | undefined;
 }
 
 const DraftBody = Type.Object(
@@ -57,7 +62,7 @@ export const DraftSchema = Type.Object(
 );
 
 /** POST /workflows/draft: a workflow drafted by the LLM from words, checked, never saved. */
-export const workflowDraftRoutes: FastifyPluginAsyncTypebox<WorkflowDraftRoutesOptions> = async (app, { store, llm, actions }) => {
+export const workflowDraftRoutes: FastifyPluginAsyncTypebox<WorkflowDraftRoutesOptions> = async (app, { store, llm, actions, tracing }) => {
   app.post(
     '/workflows/draft',
     {
@@ -79,7 +84,15 @@ export const workflowDraftRoutes: FastifyPluginAsyncTypebox<WorkflowDraftRoutesO
       }
       const { client } = choice;
       try {
-        const draft = await draftWorkflow(client, request.body.description, actions);
+        const draft = await traceRun(
+          tracing,
+          {
+            kind: 'draft',
+            name: `${GEN_AI_OPERATION.invokeAgent} ${AGENT_NAMES.draft}`,
+            attributes: { [GEN_AI.operationName]: GEN_AI_OPERATION.invokeAgent, [GEN_AI.agentName]: AGENT_NAMES.draft },
+          },
+          () => draftWorkflow(client, request.body.description, actions)
+        );
         request.log.info({ model: draft.model, valid: draft.valid, repaired: draft.repaired, usage: draft.usage }, 'workflow drafted');
         return draft;
       } catch (error) {

@@ -68,3 +68,52 @@ export function scoreGrouping(predicted: ReadonlyMap<string, string>, truth: Rea
     completeness: hPredicted === 0 ? 1 : 1 - hPredictedGivenTruth / hPredicted,
   };
 }
+
+/** One storm (or several scored together) as grouped by the engine: volume, loss, compression and the scores. */
+export interface StormQuality {
+  storm: string;
+  /** Alerts in all deliveries, counting every redelivery. */
+  rawAlerts: number;
+  uniqueAlerts: number;
+  /** Alerts of the truth the engine did not place in any incident. */
+  lost: number;
+  score: GroupingScore;
+  /** 1 − incidents / raw alerts: the share of the alert volume an SRE no longer reads one by one. */
+  compression: number;
+}
+
+/**
+ * Scores where the engine placed the storms' alerts (alert key → incident id; keys outside the storms' truth,
+ * such as other storms' alerts in the same store, are ignored).
+ */
+export function stormQuality(
+  name: string,
+  storms: ReadonlyArray<{ truth: ReadonlyMap<string, string>; rawAlerts: number }>,
+  placed: ReadonlyMap<string, string>
+): StormQuality {
+  const truth = new Map(storms.flatMap((storm) => [...storm.truth]));
+  const found = new Map([...placed].filter(([key]) => truth.has(key)));
+  const score = scoreGrouping(found, truth);
+  const rawAlerts = storms.reduce((sum, storm) => sum + storm.rawAlerts, 0);
+  return {
+    storm: name,
+    rawAlerts,
+    uniqueAlerts: truth.size,
+    lost: truth.size - found.size,
+    score,
+    compression: rawAlerts === 0 ? 0 : 1 - score.incidents / rawAlerts,
+  };
+}
+
+const fixed = (n: number) => n.toFixed(3);
+
+/** One line per storm: volume, incidents against true groups, compression and the four scores. */
+export function qualityTable(rows: readonly StormQuality[]): string {
+  const lines = ['storm                raw alerts  unique  incidents  truth  compression  pair-P  pair-R  homog.  compl.  lost'];
+  for (const r of rows) {
+    lines.push(
+      `${r.storm.padEnd(20)} ${String(r.rawAlerts).padStart(10)}  ${String(r.uniqueAlerts).padStart(6)}  ${String(r.score.incidents).padStart(9)}  ${String(r.score.truthGroups).padStart(5)}  ${fixed(r.compression).padStart(11)}  ${fixed(r.score.pairwisePrecision).padStart(6)}  ${fixed(r.score.pairwiseRecall).padStart(6)}  ${fixed(r.score.homogeneity).padStart(6)}  ${fixed(r.score.completeness).padStart(6)}  ${r.lost}`
+    );
+  }
+  return lines.join('\n');
+}

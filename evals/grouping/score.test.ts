@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scoreGrouping } from './score.ts';
+import { scoreGrouping, stormQuality } from './score.ts';
 
 const truth = new Map([
   ['a1', 'A'], ['a2', 'A'], ['a3', 'A'],
@@ -33,4 +33,18 @@ test('an alert the engine lost counts as wrongly placed', () => {
   const score = scoreGrouping(placed, truth);
   assert.equal(score.pairwiseRecall, 2 / 4);
   assert.equal(score.incidents, 4);
+});
+
+test('the quality of a storm counts lost alerts, ignores alerts of other storms and measures compression on the raw volume', () => {
+  const placed = new Map([
+    ['a1', 'inc-1'], ['a2', 'inc-1'], ['a3', 'inc-1'],
+    ['b1', 'inc-2'], ['b2', 'inc-2'],
+    ['other-storm', 'inc-9'],
+  ]);
+  const quality = stormQuality('s#1', [{ truth, rawAlerts: 40 }], placed);
+  assert.equal(quality.storm, 's#1');
+  assert.equal(quality.uniqueAlerts, 6);
+  assert.equal(quality.lost, 1); // n1 is in no incident
+  assert.equal(quality.score.incidents, 3); // inc-1, inc-2 and the lost alert on its own; inc-9 is not this storm's
+  assert.equal(quality.compression, 1 - 3 / 40);
 });

@@ -1,6 +1,7 @@
 // Alert storms with known ground truth: a dependency graph, faults that propagate to callers, flapping,
 // redeliveries and background noise, delivered as Alertmanager (webhook v4) would deliver them.
 import { fingerprintOf } from '../../engine/src/perception/alerts/normalize.ts';
+import { alertKey } from '../../engine/src/perception/alerts/types.ts';
 import { seededRandom } from '../../engine/src/testing/random.ts';
 
 export interface StormOptions {
@@ -55,10 +56,23 @@ export interface Delivery {
   payload: WebhookPayload;
 }
 
+export type StormPreset = { name: string } & Omit<StormOptions, 'seed'>;
+
+/** The largest preset: a 300-service outage day of over 1,000 alerts. */
+export const STORM_PRESET: StormPreset = { name: 'storm', services: 300, faults: 20, noisyRules: 10, durationMs: 360 * 60_000 };
+
+/** The storm sizes bench:alerts and the grouping eval generate, from a small shop to the outage day. */
+export const STORM_PRESETS: readonly StormPreset[] = [
+  { name: 'small', services: 10, faults: 1, noisyRules: 2, durationMs: 30 * 60_000 },
+  { name: 'medium', services: 100, faults: 4, noisyRules: 4, durationMs: 90 * 60_000 },
+  { name: 'large', services: 300, faults: 12, noisyRules: 8, durationMs: 240 * 60_000 },
+  STORM_PRESET,
+];
+
 export interface Storm {
   services: CmdbService[];
   deliveries: Delivery[];
-  /** alert key (fingerprint@startsAt ISO) → the fault it belongs to, or "noise:<fingerprint>". */
+  /** The engine's alert key (fingerprint@startsAt ISO) → the fault it belongs to, or "noise:<fingerprint>". */
   truth: Map<string, string>;
   /** Alerts in all deliveries, counting every redelivery: the raw volume an SRE would face. */
   rawAlerts: number;
@@ -239,7 +253,7 @@ export function generateStorm(options: StormOptions): Storm {
   for (const firing of firings) {
     const fingerprint = fingerprintOf(firing.labels);
     const startsAt = new Date(origin + firing.startsAt).toISOString();
-    truth.set(`${fingerprint}@${startsAt}`, firing.truth ?? `noise:${fingerprint}`);
+    truth.set(alertKey({ fingerprint, startsAt: new Date(origin + firing.startsAt) }), firing.truth ?? `noise:${fingerprint}`);
     const alert = (status: 'firing' | 'resolved'): WebhookAlert => ({
       status,
       labels: firing.labels,
