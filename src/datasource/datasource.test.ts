@@ -1,5 +1,6 @@
 import { type DataQueryRequest, dateTime, type ScopedVars } from '@grafana/data';
 import { engineProxyUrl, IntelOpsDataSource, type VariableInterpolator } from './datasource';
+import { fakeEngineDatasource } from './testing/engineDatasource';
 import { ENGINE_STATUS, fakeEngineFetch, type FakeReply } from './testing/fakeEngineFetch';
 import { incidentListJson } from './testing/incidentFixtures';
 import { intelOpsSettings } from './testing/instanceSettings';
@@ -121,11 +122,8 @@ describe('IntelOpsDataSource', () => {
     const NOW = Date.parse('2026-11-23T22:00:00Z');
     const range = { from: dateTime(NOW - 6 * 3_600_000), to: dateTime(NOW) };
 
-    function incidentsDatasource(reply: FakeReply = { status: 200, data: incidentListJson(NOW) }) {
-      const engine = fakeEngineFetch(() => reply);
-      const settings = intelOpsSettings('intelops', 'IntelOps', 'http://engine:8686');
-      return { ds: new IntelOpsDataSource(settings, engine.fetch, templateSrv), requests: engine.requests };
-    }
+    const incidentsDatasource = (reply: FakeReply = { status: 200, data: incidentListJson(NOW) }) =>
+      fakeEngineDatasource(() => reply, templateSrv);
 
     it('reads the incidents active in the dashboard time range with the filters, variables replaced', async () => {
       const { ds, requests } = incidentsDatasource();

@@ -1,10 +1,10 @@
-import { type DataQueryRequest, dateTime, FieldType, type ScopedVars } from '@grafana/data';
+import { dateTime, FieldType, type ScopedVars } from '@grafana/data';
 import type { BackendSrvRequest } from '@grafana/runtime';
-import { IntelOpsDataSource, type VariableInterpolator } from './datasource';
+import type { VariableInterpolator } from './datasource';
 import { EVAL_FRAME_NAMES } from './evalsFrame';
 import { agentRunJson, agentRunSummariesJson, CHECKOUT_RUN_ID, evalsJson, RUN_IDS } from './testing/agentRunFixtures';
-import { fakeEngineFetch, type FakeReply } from './testing/fakeEngineFetch';
-import { intelOpsSettings } from './testing/instanceSettings';
+import { fakeEngineDatasource, queryRequest } from './testing/engineDatasource';
+import type { FakeReply } from './testing/fakeEngineFetch';
 import type { IntelOpsQuery } from './types';
 
 const NOW = Date.parse('2026-11-23T22:00:00Z');
@@ -14,19 +14,7 @@ const templateSrv: VariableInterpolator = {
     target.replace('$incident', 'inc-7f3a9c').replace('$kind', 'analyze'),
 };
 
-function request(targets: IntelOpsQuery[]): DataQueryRequest<IntelOpsQuery> {
-  return {
-    requestId: 'r1',
-    interval: '1m',
-    intervalMs: 60_000,
-    range,
-    scopedVars: {},
-    targets,
-    timezone: 'utc',
-    app: 'dashboard',
-    startTime: NOW,
-  };
-}
+const request = (targets: IntelOpsQuery[]) => queryRequest(targets, range, NOW);
 
 // The engine's run and eval routes as they answer: filtered lists, runs by id, 404 for others.
 function engine(request: BackendSrvRequest): FakeReply {
@@ -50,12 +38,7 @@ function engine(request: BackendSrvRequest): FakeReply {
     : { status: 404, data: { statusCode: 404, error: 'Not Found', message: `No agent run with id "${id}"` } };
 }
 
-function datasource(reply = engine) {
-  const fake = fakeEngineFetch(reply);
-  const settings = intelOpsSettings('intelops', 'IntelOps', 'http://engine:8686');
-  settings.jsonData.tempoDatasourceUid = 'tempo-eu';
-  return { ds: new IntelOpsDataSource(settings, fake.fetch, templateSrv), requests: fake.requests };
-}
+const datasource = (reply = engine) => fakeEngineDatasource(reply, templateSrv, { tempoDatasourceUid: 'tempo-eu' });
 
 describe('the Agent runs query', () => {
   it('lists the runs of the range as a table, asking the engine for the kind and incident the variables name', async () => {

@@ -1,10 +1,10 @@
-import { type DataQueryRequest, dateTime, type ScopedVars } from '@grafana/data';
+import { dateTime, type ScopedVars } from '@grafana/data';
 import type { BackendSrvRequest } from '@grafana/runtime';
-import { IntelOpsDataSource, type VariableInterpolator } from './datasource';
-import { fakeEngineFetch, type FakeReply } from './testing/fakeEngineFetch';
-import { intelOpsSettings } from './testing/instanceSettings';
+import type { VariableInterpolator } from './datasource';
+import { fakeEngineDatasource, queryRequest } from './testing/engineDatasource';
+import type { FakeReply } from './testing/fakeEngineFetch';
 import { anomaliesJson, logTemplatesJson } from './testing/perceptionFixtures';
-import type { IntelOpsQuery } from './types';
+import type { IntelOpsOptions, IntelOpsQuery } from './types';
 
 const NOW = Date.parse('2026-11-23T22:00:00Z');
 const range = { from: dateTime(NOW - 3_600_000), to: dateTime(NOW), raw: { from: 'now-1h', to: 'now' } };
@@ -29,26 +29,10 @@ const templateSrv: VariableInterpolator = {
     }),
 };
 
-function request(targets: IntelOpsQuery[]): DataQueryRequest<IntelOpsQuery> {
-  return {
-    requestId: 'r1',
-    interval: '1m',
-    intervalMs: 60_000,
-    range,
-    scopedVars: {},
-    targets,
-    timezone: 'utc',
-    app: 'dashboard',
-    startTime: NOW,
-  };
-}
+const request = (targets: IntelOpsQuery[]) => queryRequest(targets, range, NOW);
 
-function datasource(reply: (request: BackendSrvRequest) => FakeReply, jsonData = {}) {
-  const engine = fakeEngineFetch(reply);
-  const settings = intelOpsSettings('intelops', 'IntelOps', 'http://engine:8686');
-  settings.jsonData = { ...settings.jsonData, ...jsonData };
-  return { ds: new IntelOpsDataSource(settings, engine.fetch, templateSrv), requests: engine.requests };
-}
+const datasource = (reply: (request: BackendSrvRequest) => FakeReply, jsonData: Partial<IntelOpsOptions> = {}) =>
+  fakeEngineDatasource(reply, templateSrv, jsonData);
 
 describe('Log templates query', () => {
   it('posts the interpolated selector, services and range to the engine and answers a table frame', async () => {

@@ -1,9 +1,9 @@
-import { type DataQueryRequest, dateTime, type ScopedVars } from '@grafana/data';
+import { dateTime, type ScopedVars } from '@grafana/data';
 import type { BackendSrvRequest } from '@grafana/runtime';
-import { IntelOpsDataSource, type VariableInterpolator } from './datasource';
-import { fakeEngineFetch, type FakeReply } from './testing/fakeEngineFetch';
+import type { VariableInterpolator } from './datasource';
+import { fakeEngineDatasource, queryRequest } from './testing/engineDatasource';
+import type { FakeReply } from './testing/fakeEngineFetch';
 import { incidentListJson } from './testing/incidentFixtures';
-import { intelOpsSettings } from './testing/instanceSettings';
 import { checkoutEvidenceJson } from './testing/perceptionFixtures';
 import { checkoutRcaJson, ordersRcaJson } from './testing/reasoningFixtures';
 import type { IntelOpsQuery } from './types';
@@ -15,19 +15,7 @@ const templateSrv: VariableInterpolator = {
     target.replace('$service', 'checkout').replace('$incident', 'inc-7f3a9c'),
 };
 
-function request(targets: IntelOpsQuery[]): DataQueryRequest<IntelOpsQuery> {
-  return {
-    requestId: 'r1',
-    interval: '1m',
-    intervalMs: 60_000,
-    range,
-    scopedVars: {},
-    targets,
-    timezone: 'utc',
-    app: 'dashboard',
-    startTime: NOW,
-  };
-}
+const request = (targets: IntelOpsQuery[]) => queryRequest(targets, range, NOW);
 
 // The engine as its routes answer: the checkout incident analysed, the orders one not yet, others unknown.
 function engine(request: BackendSrvRequest): FakeReply {
@@ -58,12 +46,7 @@ function engine(request: BackendSrvRequest): FakeReply {
   }
 }
 
-function datasource() {
-  const fake = fakeEngineFetch(engine);
-  const settings = intelOpsSettings('intelops', 'IntelOps', 'http://engine:8686');
-  settings.jsonData = { ...settings.jsonData, prometheusDatasourceUid: 'prom-eu' };
-  return { ds: new IntelOpsDataSource(settings, fake.fetch, templateSrv), requests: fake.requests };
-}
+const datasource = () => fakeEngineDatasource(engine, templateSrv, { prometheusDatasourceUid: 'prom-eu' });
 
 describe('Root causes query', () => {
   it('reads the latest incident of the service, its analysis and evidence, one row per cause', async () => {

@@ -2,54 +2,21 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { AgentRunRecord } from '../observability/agentRuns/agentRun.ts';
 import { evalThresholds } from '../settings/evalsSettings.ts';
-import { insertAgentRun } from '../store/agentRuns.ts';
 import { alertCompression } from '../store/evals.ts';
+import { agentRunRecord, insertRuns } from '../testing/agentRuns.ts';
 import { sharedPgliteStore } from '../testing/stores.ts';
 import { evalsReport } from './evalsReport.ts';
 
 const store = sharedPgliteStore();
 const FROM = new Date('2026-11-20T00:00:00Z');
 const TO = new Date('2026-11-21T00:00:00Z');
-let counter = 0;
 
 function at(hours: number): Date {
   return new Date(FROM.getTime() + hours * 3_600_000);
 }
 
-function run(overrides: Partial<AgentRunRecord>): AgentRunRecord {
-  counter += 1;
-  return {
-    id: counter.toString(16).padStart(32, '0'),
-    kind: 'analyze',
-    sessionId: 'inc-1',
-    incidentId: 'inc-1',
-    workflowRunId: null,
-    startedAt: at(1),
-    durationMs: 1000,
-    status: 'ok',
-    error: null,
-    model: 'gpt-4o-mini',
-    llmCalls: 1,
-    inputTokens: 1000,
-    outputTokens: 200,
-    costUsd: null,
-    ttftMs: null,
-    retrieval: null,
-    retrievalHit: null,
-    citations: 0,
-    citationsDropped: 0,
-    method: 'llm',
-    judge: null,
-    human: null,
-    ...overrides,
-  };
-}
-
-async function insert(...runs: AgentRunRecord[]): Promise<void> {
-  for (const one of runs) {
-    await insertAgentRun(store(), one, []);
-  }
-}
+const run = (overrides: Partial<AgentRunRecord>): AgentRunRecord => agentRunRecord({ startedAt: at(1), ...overrides });
+const insert = (...runs: AgentRunRecord[]) => insertRuns(store(), ...runs);
 
 const judged = (faithfulness: number) => ({
   faithfulness,

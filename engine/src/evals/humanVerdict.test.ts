@@ -1,40 +1,16 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { AgentRunRecord } from '../observability/agentRuns/agentRun.ts';
-import { insertAgentRun, loadAgentRun } from '../store/agentRuns.ts';
+import { loadAgentRun } from '../store/agentRuns.ts';
+import { agentRunRecord, insertRuns } from '../testing/agentRuns.ts';
 import { sharedPgliteStore } from '../testing/stores.ts';
 import { recordHumanVerdict } from './humanVerdict.ts';
 
 const store = sharedPgliteStore();
 const AT = new Date('2026-11-20T12:00:00Z');
 
-function analysis(id: string, minutesAgo: number, overrides: Partial<AgentRunRecord> = {}): AgentRunRecord {
-  return {
-    id,
-    kind: 'analyze',
-    sessionId: 'inc-1',
-    incidentId: 'inc-1',
-    workflowRunId: null,
-    startedAt: new Date(AT.getTime() - minutesAgo * 60_000),
-    durationMs: 1000,
-    status: 'ok',
-    error: null,
-    model: null,
-    llmCalls: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: null,
-    ttftMs: null,
-    retrieval: null,
-    retrievalHit: null,
-    citations: 0,
-    citationsDropped: 0,
-    method: 'graph',
-    judge: null,
-    human: null,
-    ...overrides,
-  };
-}
+const analysis = (id: string, minutesAgo: number, overrides: Partial<AgentRunRecord> = {}): AgentRunRecord =>
+  agentRunRecord({ id, startedAt: new Date(AT.getTime() - minutesAgo * 60_000), ...overrides });
 
 const causes = [{ service: 'checkout' }, { service: 'payments' }, { service: 'db' }];
 const human = async (id: string) => (await loadAgentRun(store(), id))?.run.human ?? null;
@@ -45,8 +21,7 @@ describe('recordHumanVerdict', () => {
   });
 
   it('puts the verdict on the run that made the answer, with the cause’s rank in it', async () => {
-    await insertAgentRun(store(), analysis('a'.repeat(32), 30), []);
-    await insertAgentRun(store(), analysis('b'.repeat(32), 5), []);
+    await insertRuns(store(), analysis('a'.repeat(32), 30), analysis('b'.repeat(32), 5));
     const stored = await recordHumanVerdict(
       store(),
       'inc-1',
@@ -65,9 +40,12 @@ describe('recordHumanVerdict', () => {
   });
 
   it('without a trace id, takes the incident’s latest analysis that answered; a service not listed has no rank', async () => {
-    await insertAgentRun(store(), analysis('a'.repeat(32), 30), []);
-    await insertAgentRun(store(), analysis('c'.repeat(32), 1, { status: 'error', error: 'boom', method: null }), []);
-    await insertAgentRun(store(), analysis('d'.repeat(32), 0, { kind: 'ask', method: null }), []);
+    await insertRuns(
+      store(),
+      analysis('a'.repeat(32), 30),
+      analysis('c'.repeat(32), 1, { status: 'error', error: 'boom', method: null }),
+      analysis('d'.repeat(32), 0, { kind: 'ask', method: null })
+    );
     await recordHumanVerdict(
       store(),
       'inc-1',

@@ -10,11 +10,12 @@ import { createLlmClient } from '../reasoning/llm/client.ts';
 import type { LlmChoice } from '../reasoning/llm/llmFromSettings.ts';
 import type { RcaResult, SemanticPayload } from '../reasoning/rootCause.ts';
 import type { Settings } from '../settings/settings.ts';
-import { insertAgentRun, listAgentRuns, loadAgentRun } from '../store/agentRuns.ts';
+import { listAgentRuns, loadAgentRun } from '../store/agentRuns.ts';
 import { saveChanges } from '../store/changes.ts';
 import { saveEvidence } from '../store/evidence.ts';
 import { saveRca } from '../store/rca.ts';
 import { saveSettings } from '../store/settings.ts';
+import { agentRunRecord, insertRuns } from '../testing/agentRuns.ts';
 import { captureLogs } from '../testing/logs.ts';
 import { startOpenAiServer, testLlmConfig } from '../testing/openaiServer.ts';
 import type { OpenAiServer } from '../testing/openaiServer.ts';
@@ -33,39 +34,16 @@ const template = logEvidence(
   'connection pool exhausted after 3000 ms'
 );
 
-let sequence = 0;
-function runId(): string {
-  sequence += 1;
-  return `4bf92f3577b34da6a3ce${sequence.toString(16).padStart(12, '0')}`;
-}
-
-function analysis(overrides: Partial<AgentRunRecord> = {}): AgentRunRecord {
-  return {
-    id: runId(),
-    kind: 'analyze',
+const analysis = (overrides: Partial<AgentRunRecord> = {}): AgentRunRecord =>
+  agentRunRecord({
     sessionId: INCIDENT,
     incidentId: INCIDENT,
-    workflowRunId: null,
     startedAt: new Date(NOW.getTime() - 60_000),
     durationMs: 2400,
-    status: 'ok',
-    error: null,
-    model: 'gpt-test',
-    llmCalls: 1,
     inputTokens: 2000,
     outputTokens: 300,
-    costUsd: null,
-    ttftMs: null,
-    retrieval: null,
-    retrievalHit: true,
-    citations: 3,
-    citationsDropped: 0,
-    method: 'llm',
-    judge: null,
-    human: null,
     ...overrides,
-  };
-}
+  });
 
 const rca: RcaResult = {
   incidentId: INCIDENT,
@@ -194,7 +172,7 @@ describe('OnlineEvals', () => {
 
   it('turns each recorded run into metrics, and judges a sampled LLM analysis in the background', async () => {
     const run = analysis();
-    await insertAgentRun(store(), run, []);
+    await insertRuns(store(), run);
     llm.enqueue(faithful);
     await evals.onRunRecorded(run, []);
     assert.equal(await sample(metrics, 'intelops_agent_runs_total', { kind: 'analyze', status: 'ok' }), 1);
@@ -227,7 +205,7 @@ describe('OnlineEvals', () => {
       analysis({ kind: 'ask', method: null }),
     ];
     for (const run of runs) {
-      await insertAgentRun(store(), run, []);
+      await insertRuns(store(), run);
       await evals.onRunRecorded(run, []);
     }
     await saveSettings(store(), { evals: { judgeSampleRate: 1 } });
@@ -255,9 +233,7 @@ describe('OnlineEvals', () => {
     const latest = analysis();
     const ask = analysis({ kind: 'ask', method: null });
     const graph = analysis({ method: 'graph', startedAt: new Date(NOW.getTime() - 7_200_000) });
-    for (const run of [older, latest, ask, graph]) {
-      await insertAgentRun(store(), run, []);
-    }
+    await insertRuns(store(), older, latest, ask, graph);
     assert.equal((await evals.judge('f'.repeat(32))).status, 'not_found');
     assert.match(JSON.stringify(await evals.judge(ask.id)), /"not_llm_analysis".*a \\"ask\\" run/);
     assert.match(JSON.stringify(await evals.judge(graph.id)), /"not_llm_analysis".*the graph ranking answered/);
@@ -294,9 +270,7 @@ describe('OnlineEvals', () => {
   it('never lets a judge failure reach the analysis, and skips runs when the judges are busy', async () => {
     llm.always({ ...faithful, delayMs: 200 });
     const runs = [analysis(), analysis(), analysis()];
-    for (const run of runs) {
-      await insertAgentRun(store(), run, []);
-    }
+    await insertRuns(store(), ...runs);
     for (const run of runs) {
       await evals.onRunRecorded(run, []);
     }
@@ -304,7 +278,7 @@ describe('OnlineEvals', () => {
     assert.equal(await sample(metrics, 'intelops_eval_judge_total', { outcome: 'skipped' }), 1, 'two judge at once');
     llm.always({ status: 500 });
     const last = analysis({ startedAt: NOW });
-    await insertAgentRun(store(), last, []);
+    await insertRuns(store(), last);
     await evals.onRunRecorded(last, []);
     await evals.idle();
     assert.equal(await sample(metrics, 'intelops_eval_judge_total', { outcome: 'llm_failed' }), 1);
@@ -350,7 +324,7 @@ describe('OnlineEvals', () => {
     try {
       await traced.settingsChanged();
       const run = analysis();
-      await insertAgentRun(store(), run, []);
+      await insertRuns(store(), run);
       llm.enqueue({ ...faithful, usage: { promptTokens: 1000, completionTokens: 50 } });
       await traced.onRunRecorded(run, []);
       await traced.idle();

@@ -1,51 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { agentRunRecord, agentSpanRecord } from '../testing/agentRuns.ts';
 import type { AgentRunRecord, AgentSpanRecord } from './agentRuns/agentRun.ts';
 import { OTHER_MODEL, costUsd, observeRun } from './aiMetrics.ts';
 import { createMetrics } from './metrics.ts';
 
-function run(overrides: Partial<AgentRunRecord> = {}): AgentRunRecord {
-  return {
-    id: '4bf92f3577b34da6a3ce929d0e0e4736',
-    kind: 'analyze',
-    sessionId: 'inc-1',
-    incidentId: 'inc-1',
-    workflowRunId: null,
-    startedAt: new Date('2026-11-20T10:00:00Z'),
+const run = (overrides: Partial<AgentRunRecord> = {}): AgentRunRecord =>
+  agentRunRecord({
     durationMs: 2500,
-    status: 'ok',
-    error: null,
     model: 'gpt-4o-mini',
-    llmCalls: 2,
     inputTokens: 3000,
     outputTokens: 500,
-    costUsd: null,
     ttftMs: 420,
-    retrieval: { query: 'checkout errors', hits: [{ id: 'rb-1', title: 'Checkout runbook', score: 0.8 }] },
     retrievalHit: true,
     citations: 5,
     citationsDropped: 1,
-    method: 'llm',
-    judge: null,
-    human: null,
     ...overrides,
-  };
-}
+  });
 
-function llmSpan(durationMs: number, attributes: AgentSpanRecord['attributes']): AgentSpanRecord {
-  return {
-    runId: '4bf92f3577b34da6a3ce929d0e0e4736',
-    spanId: `span-${durationMs}`,
-    parentSpanId: 'root',
-    name: 'chat gpt-4o-mini',
-    kind: 'llm',
-    startTime: new Date('2026-11-20T10:00:01Z'),
-    durationMs,
-    status: 'ok',
-    attributes,
-    events: [],
-  };
-}
+const llmSpan = (durationMs: number, attributes: AgentSpanRecord['attributes']): AgentSpanRecord =>
+  agentSpanRecord('run', { durationMs, attributes });
 
 /** One sample's value from the registry's JSON, or undefined when the series does not exist. */
 async function sample(

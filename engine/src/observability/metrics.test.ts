@@ -12,6 +12,7 @@ import {
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
 } from '@opentelemetry/semantic-conventions/incubating';
+import { agentRunRecord, agentSpanRecord } from '../testing/agentRuns.ts';
 import { observeRun } from './aiMetrics.ts';
 import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, createMetrics } from './metrics.ts';
 
@@ -90,55 +91,20 @@ describe('metric names', () => {
     assert.equal(String(tokens?.type), 'histogram');
 
     const metrics = createMetrics();
-    observeRun(
-      metrics.ai,
-      {
-        id: 'r1',
-        kind: 'analyze',
-        sessionId: null,
-        incidentId: null,
-        workflowRunId: null,
-        startedAt: new Date(0),
-        durationMs: 1000,
-        status: 'ok',
-        error: null,
-        model: 'm',
-        llmCalls: 1,
-        inputTokens: 10,
-        outputTokens: 5,
-        costUsd: null,
-        ttftMs: null,
-        retrieval: null,
-        retrievalHit: null,
-        citations: 0,
-        citationsDropped: 0,
-        method: 'llm',
-        judge: null,
-        human: null,
-      },
-      {
-        models: new Set(['m']),
-        spans: [
-          {
-            runId: 'r1',
-            spanId: 's1',
-            parentSpanId: null,
-            name: 'chat m',
-            kind: 'llm',
-            startTime: new Date(0),
-            durationMs: 900,
-            status: 'ok',
-            attributes: {
-              [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
-              [ATTR_GEN_AI_REQUEST_MODEL]: 'm',
-              [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 10,
-              [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 5,
-            },
-            events: [],
+    observeRun(metrics.ai, agentRunRecord({ model: 'm', inputTokens: 10, outputTokens: 5 }), {
+      models: new Set(['m']),
+      spans: [
+        agentSpanRecord('r1', {
+          name: 'chat m',
+          attributes: {
+            [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
+            [ATTR_GEN_AI_REQUEST_MODEL]: 'm',
+            [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 10,
+            [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 5,
           },
-        ],
-      }
-    );
+        }),
+      ],
+    });
     const labelsOf = (values: ReadonlyArray<{ labels: Record<string, unknown> }>) =>
       values.map((value) => value.labels);
     const durationLabels = labelsOf((await metrics.ai.operationDuration.get()).values);

@@ -57,7 +57,7 @@ describe('error replies', () => {
     assert.equal(nested.status, 400);
     assert.equal((await readError(nested)).message, 'body/prometheus has unknown property "ulr" (allowed: url)');
     const top = await engine.request('/api/v1/settings', { json: { graphana: {} } });
-    assert.equal((await readError(top)).message, 'body has unknown property "graphana" (allowed: prometheus, loki, tempo, alertmanager, grafana, llm, grouping, goldenSignals, alertMappings)');
+    assert.equal((await readError(top)).message, 'body has unknown property "graphana" (allowed: prometheus, loki, tempo, alertmanager, grafana, llm, grouping, goldenSignals, alertMappings, evals)');
   });
 
   it('answers a body over the limit with 413 naming the limit', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { AgentRunRecord, AgentSpanRecord } from '../observability/agentRuns/agentRun.ts';
+import { agentRunRecord } from '../testing/agentRuns.ts';
 import { sharedPgliteStore } from '../testing/stores.ts';
 import {
   insertAgentRun,
@@ -15,18 +16,14 @@ import {
 const store = sharedPgliteStore();
 const T = Date.parse('2026-11-20T10:00:00Z');
 
-function run(id: string, minutes: number, overrides: Partial<AgentRunRecord> = {}): AgentRunRecord {
-  return {
+/** Set values in every column, so that a column read back into the wrong field shows. */
+const run = (id: string, minutes: number, overrides: Partial<AgentRunRecord> = {}): AgentRunRecord =>
+  agentRunRecord({
     id: id.padEnd(32, '0'),
-    kind: 'analyze',
     sessionId: 'inc_1',
     incidentId: 'inc_1',
-    workflowRunId: null,
     startedAt: new Date(T + minutes * 60_000),
     durationMs: 1200.5,
-    status: 'ok',
-    error: null,
-    model: 'gpt-test',
     llmCalls: 2,
     inputTokens: 2170,
     outputTokens: 130,
@@ -36,12 +33,8 @@ function run(id: string, minutes: number, overrides: Partial<AgentRunRecord> = {
     retrievalHit: true,
     citations: 2,
     citationsDropped: 1,
-    method: 'llm',
-    judge: null,
-    human: null,
     ...overrides,
-  };
-}
+  });
 
 function span(runId: string, spanId: string, parentSpanId: string | null, offsetMs: number): AgentSpanRecord {
   return {

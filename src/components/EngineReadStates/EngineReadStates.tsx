@@ -1,6 +1,8 @@
 import React from 'react';
 import { Alert, Button, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
+import { ROUTES } from '../../constants';
 import { datasourceSettingsUrl, type EngineDatasource, NEW_DATASOURCE_URL } from '../../services/engineConnection';
+import { prefixRoute } from '../../utils/utils.routing';
 
 /** A page part waiting for the engine, saying what it loads. */
 export function EngineLoading({ testId, text }: { testId: string; text: string }) {
@@ -54,4 +56,42 @@ export function ReadErrorAlert({ title, message, datasource, onRetry, children }
       </Stack>
     </Alert>
   );
+}
+
+interface PageReadProblemProps {
+  view: { phase: 'no-datasource' } | { phase: 'error'; message: string; datasource?: EngineDatasource };
+  testId: string;
+  /** Why the page needs a datasource: "Agent runs are read from the engine through an IntelOps datasource". */
+  needs: string;
+  /** The failed read's title: "Could not load the agent runs". */
+  title: string;
+  onRetry: () => void;
+}
+
+/** A page whose read found no IntelOps datasource (how to add one) or failed (why, a retry, the engine connection). */
+export function PageReadProblem({ view, testId, needs, title, onRetry }: PageReadProblemProps) {
+  return (
+    <div data-testid={testId}>
+      {view.phase === 'no-datasource' ? (
+        <NoDatasourceAlert>
+          {needs}: add one with the engine URL and token, or provision it from provisioning/datasources/intelops.yaml.
+        </NoDatasourceAlert>
+      ) : (
+        <ReadErrorAlert title={title} message={view.message} datasource={view.datasource} onRetry={onRetry}>
+          <LinkButton href={prefixRoute(ROUTES.Settings)} variant="secondary" size="sm" icon="cog">
+            Check the engine connection
+          </LinkButton>
+        </ReadErrorAlert>
+      )}
+    </div>
+  );
+}
+
+/** The page's last refresh failed (`message` says why): what shows, `what`, is from before it. */
+export function RefreshFailedAlert({ what, message }: { what: string; message: string | undefined }) {
+  return message ? (
+    <Alert severity="warning" title={`The last refresh failed: showing ${what} from before`}>
+      {message}
+    </Alert>
+  ) : null;
 }

@@ -1,6 +1,5 @@
 import React from 'react';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { BackendSrvRequest } from '@grafana/runtime';
 import { testIds } from '../../components/testIds';
@@ -12,14 +11,10 @@ import {
 } from '../../datasource/testing/agentRunFixtures';
 import type { FakeReply } from '../../datasource/testing/fakeEngineFetch';
 import { fakeDatasourceLookup, intelOpsSettings } from '../../services/testing/fakeDatasources';
+import { currentLocation, renderAt } from '../../testing/router';
 import AgentRuns from './AgentRuns';
 
 const NOW = Date.now();
-
-function Location() {
-  const location = useLocation();
-  return <output data-testid="location">{`${location.pathname}${location.search}`}</output>;
-}
 
 // The engine's run routes: the list filtered by incident and kind, one run by id, 404 for unknown ids.
 function engine(request: BackendSrvRequest): FakeReply {
@@ -42,21 +37,13 @@ function engine(request: BackendSrvRequest): FakeReply {
 
 function renderPage(reply: FakeReply | ((request: BackendSrvRequest) => FakeReply), search = '') {
   const lookup = fakeDatasourceLookup([{ settings: intelOpsSettings('ds', 'IntelOps', 'http://engine:8686'), reply }]);
-  render(
-    <MemoryRouter
-      initialEntries={[`/a/intelops-aiops-app/agent-runs${search}`]}
-      future={{ v7_startTransition: true, v7_relativeSplatPath: true }}
-    >
-      <Routes>
-        <Route path="/a/intelops-aiops-app/agent-runs" element={<AgentRuns lookup={lookup} />} />
-      </Routes>
-      <Location />
-    </MemoryRouter>
-  );
+  renderAt(`/a/intelops-aiops-app/agent-runs${search}`, {
+    '/a/intelops-aiops-app/agent-runs': <AgentRuns lookup={lookup} />,
+  });
   return lookup;
 }
 
-const location = () => screen.getByTestId('location').textContent ?? '';
+const location = currentLocation;
 
 describe('Agent runs page', () => {
   it('says what it loads, lists the runs and opens one as a waterfall with its figures and links', async () => {

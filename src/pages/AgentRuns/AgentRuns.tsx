@@ -1,19 +1,25 @@
-import React, { useCallback, useEffect, useMemo } from 'react';
+import React, { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { css } from '@emotion/css';
 import { getTimeZone, type GrafanaTheme2 } from '@grafana/data';
 import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
-import { Alert, Button, EmptyState, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Button, EmptyState, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
 import { AgentRunDetail } from '../../components/AgentRunDetail/AgentRunDetail';
 import { AgentRunTable } from '../../components/AgentRunTable/AgentRunTable';
-import { EngineLoading, NoDatasourceAlert, ReadErrorAlert } from '../../components/EngineReadStates/EngineReadStates';
+import {
+  EngineLoading,
+  PageReadProblem,
+  ReadErrorAlert,
+  RefreshFailedAlert,
+} from '../../components/EngineReadStates/EngineReadStates';
 import { testIds } from '../../components/testIds';
 import { ROUTES } from '../../constants';
 import type { AgentRunSummary } from '../../datasource/agentRuns';
 import { loadAgentRun, loadAgentRuns, type OpenedRun, RUNS_PAGE_LIMIT } from '../../services/agentRuns';
 import type { DatasourceLookup } from '../../services/engineConnection';
 import { prefixRoute } from '../../utils/utils.routing';
-import { refreshIntervalMs } from '../Incidents/useIncidents';
+import { timeRangeOf } from '../Incidents/incidentsUrlState';
+import { useRefreshEvery } from '../Incidents/useIncidents';
 import { type ReadView, useEngineRead } from '../Workflows/useEngineRead';
 import { AgentRunsToolbar } from './AgentRunsToolbar';
 import {
@@ -22,7 +28,6 @@ import {
   hasRunFilters,
   parseAgentRunsUrl,
   runsRequestKey,
-  runsTimeRange,
   writeAgentRunsUrl,
 } from './agentRunsUrlState';
 
@@ -40,7 +45,7 @@ export default function AgentRuns({ lookup }: Props) {
   const [searchParams, setSearchParams] = useSearchParams();
   const state = useMemo(() => parseAgentRunsUrl(searchParams), [searchParams]);
   const timeZone = state.timezone || getTimeZone();
-  const timeRange = useMemo(() => runsTimeRange(state, timeZone), [state, timeZone]);
+  const timeRange = useMemo(() => timeRangeOf(state, timeZone), [state, timeZone]);
   const update = useCallback(
     (patch: Partial<AgentRunsUrlState>) =>
       setSearchParams((current) => writeAgentRunsUrl(current, { ...parseAgentRunsUrl(current), ...patch })),
@@ -56,14 +61,7 @@ export default function AgentRuns({ lookup }: Props) {
     )
   );
   const { reload } = runs;
-  const intervalMs = refreshIntervalMs(state.refresh);
-  useEffect(() => {
-    if (intervalMs <= 0) {
-      return undefined;
-    }
-    const timer = setInterval(reload, intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs, reload]);
+  useRefreshEvery(state.refresh, reload);
 
   const runId = state.run;
   const run = useEngineRead(
@@ -111,28 +109,15 @@ function RunList({ view, state, timeZone, onOpen, onClearFilters, onRetry }: Lis
     case 'loading':
       return <EngineLoading testId={testIds.agentRuns.loading} text="Loading the agent runs from the engine…" />;
     case 'no-datasource':
-      return (
-        <div data-testid={testIds.agentRuns.error}>
-          <NoDatasourceAlert>
-            Agent runs are read from the engine through an IntelOps datasource: add one with the engine URL and token,
-            or provision it from provisioning/datasources/intelops.yaml.
-          </NoDatasourceAlert>
-        </div>
-      );
     case 'error':
       return (
-        <div data-testid={testIds.agentRuns.error}>
-          <ReadErrorAlert
-            title="Could not load the agent runs"
-            message={view.message}
-            datasource={view.datasource}
-            onRetry={onRetry}
-          >
-            <LinkButton href={prefixRoute(ROUTES.Settings)} variant="secondary" size="sm" icon="cog">
-              Check the engine connection
-            </LinkButton>
-          </ReadErrorAlert>
-        </div>
+        <PageReadProblem
+          view={view}
+          testId={testIds.agentRuns.error}
+          needs="Agent runs are read from the engine through an IntelOps datasource"
+          title="Could not load the agent runs"
+          onRetry={onRetry}
+        />
       );
     case 'data':
       if (view.value.length === 0) {
@@ -140,11 +125,7 @@ function RunList({ view, state, timeZone, onOpen, onClearFilters, onRetry }: Lis
       }
       return (
         <Stack direction="column" gap={2}>
-          {view.refreshError && (
-            <Alert severity="warning" title="The last refresh failed: showing the runs from before">
-              {view.refreshError}
-            </Alert>
-          )}
+          <RefreshFailedAlert what="the runs" message={view.refreshError} />
           <Summary runs={view.value} />
           <AgentRunTable runs={view.value} openId={state.run} timeZone={timeZone} onOpen={onOpen} label="Agent runs" />
         </Stack>

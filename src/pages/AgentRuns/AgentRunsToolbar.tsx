@@ -1,19 +1,10 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, TimeRange } from '@grafana/data';
-import {
-  Button,
-  Combobox,
-  type ComboboxOption,
-  Field,
-  Input,
-  RefreshPicker,
-  TimeRangePicker,
-  useStyles2,
-} from '@grafana/ui';
+import { Button, Combobox, type ComboboxOption, Field, Input, useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
+import { TimeRangeControls } from '../../components/TimeRangeControls/TimeRangeControls';
 import { AGENT_RUN_KINDS, AGENT_RUN_STATUSES } from '../../datasource/agentRuns';
-import { shiftedTimes, urlTimes, zoomedOutTimes } from '../Incidents/incidentsUrlState';
 import { type AgentRunsUrlState, hasRunFilters } from './agentRunsUrlState';
 
 interface Props {
@@ -96,24 +87,15 @@ export function AgentRunsToolbar({ state, timeRange, timeZone, refreshing, onCha
           </Button>
         )}
       </div>
-      <div className={styles.time}>
-        <TimeRangePicker
-          value={timeRange}
-          timeZone={timeZone}
-          onChange={(range) => onChange(urlTimes(range))}
-          onChangeTimeZone={(zone) => onChange({ timezone: zone })}
-          onMoveBackward={() => onChange(shiftedTimes(timeRange, -1))}
-          onMoveForward={() => onChange(shiftedTimes(timeRange, 1))}
-          onZoom={() => onChange(zoomedOutTimes(timeRange))}
-        />
-        <RefreshPicker
-          value={state.refresh}
-          tooltip="Read the runs again"
-          isLoading={refreshing}
-          onRefresh={onRefresh}
-          onIntervalChanged={(refresh) => onChange({ refresh })}
-        />
-      </div>
+      <TimeRangeControls
+        timeRange={timeRange}
+        timeZone={timeZone}
+        refresh={state.refresh}
+        tooltip="Read the runs again"
+        refreshing={refreshing}
+        onChange={onChange}
+        onRefresh={onRefresh}
+      />
     </div>
   );
 }
@@ -130,5 +112,4 @@ const getStyles = (theme: GrafanaTheme2) => ({
   filters: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: theme.spacing(1) }),
   field: css({ margin: 0 }),
   clear: css({ marginBottom: theme.spacing(0.25) }),
-  time: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', marginLeft: 'auto' }),
 });

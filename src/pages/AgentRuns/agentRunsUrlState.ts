@@ -1,6 +1,5 @@
-import { dateMath, rangeUtil, type TimeRange } from '@grafana/data';
 import { AGENT_RUN_KINDS, AGENT_RUN_STATUSES, type AgentRunsRequest } from '../../datasource/agentRuns';
-import { rawRange } from '../Incidents/incidentsUrlState';
+import { isValidInterval, isValidTime, timeRangeOf } from '../Incidents/incidentsUrlState';
 
 /** What the Agent runs page keeps in its URL, so a link shows the same runs and the same open run. */
 export interface AgentRunsUrlState {
@@ -33,18 +32,6 @@ export const DEFAULT_AGENT_RUNS_STATE: AgentRunsUrlState = {
 };
 
 const KEYS = ['from', 'to', 'timezone', 'refresh', 'kind', 'status', 'incident', 'run'] as const;
-
-function isValidTime(value: string): boolean {
-  return /^\d{1,15}$/.test(value) || dateMath.isValid(value);
-}
-
-function isValidInterval(value: string): boolean {
-  try {
-    return rangeUtil.intervalToMs(value) > 0;
-  } catch {
-    return false;
-  }
-}
 
 function oneOf(value: string | null, allowed: readonly string[]): string {
   return value !== null && allowed.includes(value) ? value : '';
@@ -111,14 +98,9 @@ export function hasRunFilters(state: AgentRunsUrlState): boolean {
   return state.kind !== '' || state.status !== '' || state.incident !== '';
 }
 
-/** The time range now: a relative range (`now-24h`) moves on at every call. */
-export function runsTimeRange(state: Pick<AgentRunsUrlState, 'from' | 'to'>, timeZone: string): TimeRange {
-  return rangeUtil.convertRawToRange(rawRange(state), timeZone);
-}
-
 /** The engine request for the state, with the time range resolved now. */
 export function agentRunsRequest(state: AgentRunsUrlState, timeZone: string): AgentRunsRequest {
-  const range = runsTimeRange(state, timeZone);
+  const range = timeRangeOf(state, timeZone);
   return {
     from: range.from.valueOf(),
     to: range.to.valueOf(),

@@ -1,6 +1,5 @@
 import React from 'react';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { BackendSrvRequest } from '@grafana/runtime';
 import { testIds } from '../../components/testIds';
@@ -13,29 +12,17 @@ import {
 } from '../../datasource/testing/agentRunFixtures';
 import type { FakeReply } from '../../datasource/testing/fakeEngineFetch';
 import { fakeDatasourceLookup, intelOpsSettings } from '../../services/testing/fakeDatasources';
+import { currentLocation, renderAt } from '../../testing/router';
 import Evals from './Evals';
 
 const NOW = Date.now();
 
-function Location() {
-  const location = useLocation();
-  return <output data-testid="location">{`${location.pathname}${location.search}`}</output>;
-}
-
 function renderPage(reply: FakeReply | ((request: BackendSrvRequest) => FakeReply), search = '') {
   const lookup = fakeDatasourceLookup([{ settings: intelOpsSettings('ds', 'IntelOps', 'http://engine:8686'), reply }]);
-  render(
-    <MemoryRouter
-      initialEntries={[`/a/intelops-aiops-app/evals${search}`]}
-      future={{ v7_startTransition: true, v7_relativeSplatPath: true }}
-    >
-      <Routes>
-        <Route path="/a/intelops-aiops-app/evals" element={<Evals lookup={lookup} />} />
-        <Route path="/a/intelops-aiops-app/agent-runs" element={<p>Agent runs page</p>} />
-      </Routes>
-      <Location />
-    </MemoryRouter>
-  );
+  renderAt(`/a/intelops-aiops-app/evals${search}`, {
+    '/a/intelops-aiops-app/evals': <Evals lookup={lookup} />,
+    '/a/intelops-aiops-app/agent-runs': <p>Agent runs page</p>,
+  });
   return lookup;
 }
 
@@ -75,9 +62,7 @@ describe('Evals page', () => {
     const worst = within(screen.getByTestId(testIds.evalsPage.worst)).getAllByTestId(testIds.agentRuns.row);
     expect(worst).toHaveLength(3);
     await user.click(within(worst[0]).getByRole('button', { name: /^Open the analyze run of inc-5c02ee/ }));
-    expect(screen.getByTestId('location')).toHaveTextContent(
-      `/a/intelops-aiops-app/agent-runs?run=${RUN_IDS.apiGatewayFailed}`
-    );
+    expect(currentLocation()).toBe(`/a/intelops-aiops-app/agent-runs?run=${RUN_IDS.apiGatewayFailed}`);
   });
 
   it('says there is nothing to evaluate and how analyses get there', async () => {

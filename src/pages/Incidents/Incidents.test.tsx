@@ -1,43 +1,30 @@
 import React from 'react';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { testIds } from '../../components/testIds';
 import type { FakeReply } from '../../datasource/testing/fakeEngineFetch';
 import { incidentListJson } from '../../datasource/testing/incidentFixtures';
 import type { DatasourceLookup } from '../../services/engineConnection';
 import { fakeDatasourceLookup, intelOpsSettings } from '../../services/testing/fakeDatasources';
+import { currentLocation, renderAt } from '../../testing/router';
 import Incidents from './Incidents';
 
 // EmptyState's illustration is slow in the scaffolded react-inlinesvg mock (see inlineSvgMock).
 
 const NOW = Date.now();
 
-function Location() {
-  const location = useLocation();
-  return <output data-testid="location">{`${location.pathname}${location.search}`}</output>;
-}
-
 function renderPage(lookup: DatasourceLookup, search = '') {
-  return render(
-    <MemoryRouter
-      initialEntries={[`/a/intelops-aiops-app/incidents${search}`]}
-      future={{ v7_startTransition: true, v7_relativeSplatPath: true }}
-    >
-      <Routes>
-        <Route path="/a/intelops-aiops-app/incidents" element={<Incidents lookup={lookup} />} />
-        <Route path="/a/intelops-aiops-app/incidents/:incidentId" element={<p>Investigation page</p>} />
-      </Routes>
-      <Location />
-    </MemoryRouter>
-  );
+  return renderAt(`/a/intelops-aiops-app/incidents${search}`, {
+    '/a/intelops-aiops-app/incidents': <Incidents lookup={lookup} />,
+    '/a/intelops-aiops-app/incidents/:incidentId': <p>Investigation page</p>,
+  });
 }
 
 function engineAnswering(reply: FakeReply) {
   return fakeDatasourceLookup([{ settings: intelOpsSettings('ds', 'IntelOps', 'http://engine:8686'), reply }]);
 }
 
-const location = () => screen.getByTestId('location').textContent;
+const location = currentLocation;
 
 describe('Incidents page', () => {
   it('says what it is loading, then lists the incidents like an alert list', async () => {

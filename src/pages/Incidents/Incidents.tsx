@@ -3,14 +3,12 @@ import { useSearchParams } from 'react-router-dom';
 import { css } from '@emotion/css';
 import { getTimeZone, type GrafanaTheme2 } from '@grafana/data';
 import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
-import { Alert, Button, EmptyState, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
-import { EngineLoading, NoDatasourceAlert, ReadErrorAlert } from '../../components/EngineReadStates/EngineReadStates';
+import { Button, EmptyState, Stack, Text, useStyles2 } from '@grafana/ui';
+import { EngineLoading, PageReadProblem, RefreshFailedAlert } from '../../components/EngineReadStates/EngineReadStates';
 import { IncidentTable } from '../../components/IncidentTable/IncidentTable';
 import { testIds } from '../../components/testIds';
-import { ROUTES } from '../../constants';
 import { isOngoing } from '../../datasource/incidentSummary';
-import type { DatasourceLookup, EngineDatasource } from '../../services/engineConnection';
-import { prefixRoute } from '../../utils/utils.routing';
+import type { DatasourceLookup } from '../../services/engineConnection';
 import { IncidentsToolbar } from './IncidentsToolbar';
 import { hasFilters, type IncidentsUrlState, parseUrlState, timeRangeOf, writeUrlState } from './incidentsUrlState';
 import { type IncidentsView, useIncidents } from './useIncidents';
@@ -72,9 +70,16 @@ function IncidentsBody({ view, timeZone, filtered, onClearFilters, onRetry }: Bo
     case 'loading':
       return <EngineLoading testId={testIds.incidents.loading} text="Loading incidents from the engine…" />;
     case 'no-datasource':
-      return <NoDatasource />;
     case 'error':
-      return <LoadError message={view.message} datasource={view.datasource} onRetry={onRetry} />;
+      return (
+        <PageReadProblem
+          view={view}
+          testId={testIds.incidents.error}
+          needs="The Incidents page reads from the engine through an IntelOps datasource"
+          title="Could not load the incidents"
+          onRetry={onRetry}
+        />
+      );
     case 'data':
       if (view.incidents.length === 0) {
         return filtered ? (
@@ -85,11 +90,7 @@ function IncidentsBody({ view, timeZone, filtered, onClearFilters, onRetry }: Bo
       }
       return (
         <Stack direction="column" gap={2}>
-          {view.refreshError && (
-            <Alert severity="warning" title="The last refresh failed: showing the list from before">
-              {view.refreshError}
-            </Alert>
-          )}
+          <RefreshFailedAlert what="the list" message={view.refreshError} />
           <Summary view={view} />
           <IncidentTable incidents={view.incidents} now={view.loadedAt} timeZone={timeZone} />
         </Stack>
@@ -141,37 +142,6 @@ function NoMatch({ onClearFilters }: { onClearFilters: () => void }) {
           </Button>
         }
       />
-    </div>
-  );
-}
-
-function NoDatasource() {
-  return (
-    <div data-testid={testIds.incidents.error}>
-      <NoDatasourceAlert>
-        The Incidents page reads from the engine through an IntelOps datasource: add one with the engine URL and token,
-        or provision it from provisioning/datasources/intelops.yaml.
-      </NoDatasourceAlert>
-    </div>
-  );
-}
-
-function LoadError({
-  message,
-  datasource,
-  onRetry,
-}: {
-  message: string;
-  datasource?: EngineDatasource;
-  onRetry: () => void;
-}) {
-  return (
-    <div data-testid={testIds.incidents.error}>
-      <ReadErrorAlert title="Could not load the incidents" message={message} datasource={datasource} onRetry={onRetry}>
-        <LinkButton href={prefixRoute(ROUTES.Settings)} variant="secondary" size="sm" icon="cog">
-          Check the engine connection
-        </LinkButton>
-      </ReadErrorAlert>
     </div>
   );
 }

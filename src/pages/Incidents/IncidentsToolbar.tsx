@@ -1,7 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, TimeRange } from '@grafana/data';
-import { Button, RefreshPicker, TimeRangePicker, useStyles2 } from '@grafana/ui';
+import { Button, useStyles2 } from '@grafana/ui';
 import {
   IncidentFilter,
   type IncidentFilterProps,
@@ -9,7 +9,8 @@ import {
   STATUS_OPTIONS,
 } from '../../components/IncidentFilter/IncidentFilter';
 import { testIds } from '../../components/testIds';
-import { hasFilters, type IncidentsUrlState, shiftedTimes, urlTimes, zoomedOutTimes } from './incidentsUrlState';
+import { TimeRangeControls } from '../../components/TimeRangeControls/TimeRangeControls';
+import { hasFilters, type IncidentsUrlState } from './incidentsUrlState';
 
 interface Props {
   state: IncidentsUrlState;
@@ -66,24 +67,15 @@ export function IncidentsToolbar({ state, timeRange, timeZone, services, refresh
           </Button>
         )}
       </div>
-      <div className={styles.time}>
-        <TimeRangePicker
-          value={timeRange}
-          timeZone={timeZone}
-          onChange={(range) => onChange(urlTimes(range))}
-          onChangeTimeZone={(zone) => onChange({ timezone: zone })}
-          onMoveBackward={() => onChange(shiftedTimes(timeRange, -1))}
-          onMoveForward={() => onChange(shiftedTimes(timeRange, 1))}
-          onZoom={() => onChange(zoomedOutTimes(timeRange))}
-        />
-        <RefreshPicker
-          value={state.refresh}
-          tooltip="Read the incidents again"
-          isLoading={refreshing}
-          onRefresh={onRefresh}
-          onIntervalChanged={(refresh) => onChange({ refresh })}
-        />
-      </div>
+      <TimeRangeControls
+        timeRange={timeRange}
+        timeZone={timeZone}
+        refresh={state.refresh}
+        tooltip="Read the incidents again"
+        refreshing={refreshing}
+        onChange={onChange}
+        onRefresh={onRefresh}
+      />
     </div>
   );
 }
@@ -99,5 +91,4 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   filters: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1) }),
   field: css({ margin: 0 }),
-  time: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', marginLeft: 'auto' }),
 });

@@ -40,11 +40,13 @@ const REFRESH_OFF = 'off';
 
 const KEYS = ['from', 'to', 'timezone', 'refresh', 'status', 'severity', 'service'] as const;
 
-function isValidTime(value: string): boolean {
+/** Epoch milliseconds or a Grafana time (`now-6h`). */
+export function isValidTime(value: string): boolean {
   return /^\d{1,15}$/.test(value) || dateMath.isValid(value);
 }
 
-function isValidInterval(value: string): boolean {
+/** A Grafana interval (`30s`) longer than zero. */
+export function isValidInterval(value: string): boolean {
   try {
     return rangeUtil.intervalToMs(value) > 0;
   } catch {
@@ -121,7 +123,7 @@ export function rawRange(state: Pick<IncidentsUrlState, 'from' | 'to'>): RawTime
 }
 
 /** The time range now: a relative range (`now-6h`) moves on at every call. */
-export function timeRangeOf(state: IncidentsUrlState, timeZone: string): TimeRange {
+export function timeRangeOf(state: Pick<IncidentsUrlState, 'from' | 'to'>, timeZone: string): TimeRange {
   return rangeUtil.convertRawToRange(rawRange(state), timeZone);
 }
 

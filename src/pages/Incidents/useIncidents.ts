@@ -60,6 +60,18 @@ export function refreshIntervalMs(refresh: string): number {
   }
 }
 
+/** Calls `reload` every `refresh` interval (`30s`); never while it is empty or invalid. */
+export function useRefreshEvery(refresh: string, reload: () => void): void {
+  const intervalMs = refreshIntervalMs(refresh);
+  useEffect(() => {
+    if (intervalMs <= 0) {
+      return undefined;
+    }
+    const timer = setInterval(reload, intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs, reload]);
+}
+
 interface Options {
   lookup: DatasourceLookup;
   state: IncidentsUrlState;
@@ -71,7 +83,6 @@ const LOADING: IncidentsView = { phase: 'loading' };
 /** Reads the incidents for the page state, again on every refresh interval and on request. */
 export function useIncidents({ lookup, state, timeZone }: Options) {
   const key = requestKey(state);
-  const intervalMs = refreshIntervalMs(state.refresh);
   const [round, setRound] = useState(0);
   // The last read's view, with the request and round it answered.
   const [shown, setShown] = useState<{ key: string; round: number; view: IncidentsView } | undefined>(undefined);
@@ -93,15 +104,8 @@ export function useIncidents({ lookup, state, timeZone }: Options) {
     };
   }, [lookup, key, timeZone, round]);
 
-  useEffect(() => {
-    if (intervalMs <= 0) {
-      return undefined;
-    }
-    const timer = setInterval(() => setRound((n) => n + 1), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-
   const refresh = useCallback(() => setRound((n) => n + 1), []);
+  useRefreshEvery(state.refresh, refresh);
   // A new request shows the loading state; a refresh of the same one keeps the list and spins the refresh button.
   const view = shown?.key === key ? shown.view : LOADING;
   const refreshing = shown?.key === key && shown.round !== round;

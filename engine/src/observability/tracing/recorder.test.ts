@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { insertAgentRun, listAgentRuns, loadAgentRun } from '../../store/agentRuns.ts';
+import { listAgentRuns, loadAgentRun } from '../../store/agentRuns.ts';
 import type { Store } from '../../store/store.ts';
+import { agentRunRecord, insertRuns } from '../../testing/agentRuns.ts';
 import { captureLogs } from '../../testing/logs.ts';
 import { sharedPgliteStore } from '../../testing/stores.ts';
-import type { AgentRunRecord } from '../agentRuns/agentRun.ts';
 import { createLogger } from '../logger.ts';
 import { configSecrets, openTracing } from './openTracing.ts';
 import { ATTRIBUTE_TEXT_CAP, EVENT_TEXT_CAP, currentRun, secretRedactor, traceRun, traceStep } from './spans.ts';
@@ -24,34 +24,6 @@ async function runWithSteps(tracing: ReturnType<typeof tracingOf>, steps: number
     }
     return run.traceId ?? '';
   });
-}
-
-function storedRun(overrides: Partial<AgentRunRecord>): AgentRunRecord {
-  return {
-    id: 'f'.repeat(32),
-    kind: 'analyze',
-    sessionId: null,
-    incidentId: null,
-    workflowRunId: null,
-    startedAt: new Date(),
-    durationMs: 10,
-    status: 'ok',
-    error: null,
-    model: null,
-    llmCalls: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: null,
-    ttftMs: null,
-    retrieval: null,
-    retrievalHit: null,
-    citations: 0,
-    citationsDropped: 0,
-    method: null,
-    judge: null,
-    human: null,
-    ...overrides,
-  };
 }
 
 describe('the agent run recorder', () => {
@@ -224,13 +196,12 @@ describe('the agent run recorder', () => {
     const db = store();
     await db.query('delete from agent_runs');
     const day = 86_400_000;
-    for (const [index, ageDays] of [1, 2, 3, 20].entries()) {
-      await insertAgentRun(
-        db,
-        storedRun({ id: String(index).repeat(32), startedAt: new Date(now.getTime() - ageDays * day) }),
-        []
-      );
-    }
+    await insertRuns(
+      db,
+      ...[1, 2, 3, 20].map((ageDays, index) =>
+        agentRunRecord({ id: String(index).repeat(32), startedAt: new Date(now.getTime() - ageDays * day) })
+      )
+    );
     const tracing = tracingOf(db, { retentionMs: 14 * 86_400_000, maxRuns: 2, clock: () => now });
     try {
       assert.equal(await tracing.prune(), 2);

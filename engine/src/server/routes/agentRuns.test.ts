@@ -7,7 +7,7 @@ import { GEN_AI } from '../../observability/tracing/conventions.ts';
 import { openTracing } from '../../observability/tracing/openTracing.ts';
 import type { EngineTracing } from '../../observability/tracing/openTracing.ts';
 import { currentRun, traceRun, traceStep } from '../../observability/tracing/spans.ts';
-import { insertAgentRun } from '../../store/agentRuns.ts';
+import { agentRunRecord, insertRuns } from '../../testing/agentRuns.ts';
 import { sharedPgliteStore } from '../../testing/stores.ts';
 import { bodiesPlugin } from '../bodies.ts';
 import { errorsPlugin, formatValidationError } from '../errors.ts';
@@ -203,33 +203,9 @@ describe('GET /api/v1/runs and /api/v1/runs/{id}', () => {
 
   it('shows a run written without spans (pruned or capped) with an empty span list', async () => {
     const id = 'e'.repeat(32);
-    await insertAgentRun(
+    await insertRuns(
       store(),
-      {
-        id,
-        kind: 'workflow',
-        sessionId: null,
-        incidentId: null,
-        workflowRunId: 'wf_9',
-        startedAt: new Date(),
-        durationMs: null,
-        status: 'running',
-        error: null,
-        model: null,
-        llmCalls: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        costUsd: null,
-        ttftMs: null,
-        retrieval: null,
-        retrievalHit: null,
-        citations: 0,
-        citationsDropped: 0,
-        method: null,
-        judge: null,
-        human: null,
-      },
-      []
+      agentRunRecord({ id, kind: 'workflow', workflowRunId: 'wf_9', durationMs: null, status: 'running', method: null })
     );
     const body = (await app.inject({ method: 'GET', url: `/api/v1/runs/${id}` })).json<{
       spans: unknown[];

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { invalidInput, quote } from '../../invalidInput.ts';
+import { quote } from '../../invalidInput.ts';
 import { AGENT_RUN_KINDS, AGENT_SPAN_KINDS } from '../../observability/agentRuns/agentRun.ts';
 import type { AgentRunRecord, AgentSpanRecord } from '../../observability/agentRuns/agentRun.ts';
 import { listAgentRuns, loadAgentRun } from '../../store/agentRuns.ts';
 import type { Queryable } from '../../store/store.ts';
 import { ErrorResponseSchema, errorBody } from '../errors.ts';
-import { parseTimeParam } from './incidents.ts';
+import { TimeParam, enumListParam, timeRangeParams } from './incidents.ts';
 
 export interface AgentRunRoutesOptions {
   store: Queryable;
@@ -142,12 +142,8 @@ const ListParam = (what: string) =>
 
 const RunsQuerySchema = Type.Object(
   {
-    from: Type.Optional(
-      Type.String({ maxLength: 64, description: 'Runs started at or after: RFC 3339 time or epoch milliseconds' })
-    ),
-    to: Type.Optional(
-      Type.String({ maxLength: 64, description: 'Runs started at or before: RFC 3339 time or epoch milliseconds' })
-    ),
+    from: TimeParam('Runs started at or after'),
+    to: TimeParam('Runs started at or before'),
     kind: ListParam(`Kinds (${AGENT_RUN_KINDS.join(', ')})`),
     incident: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Runs about this incident' })),
     status: ListParam(`Statuses (${RUN_STATUSES.join(', ')})`),
@@ -161,27 +157,6 @@ const RunsQuerySchema = Type.Object(
   },
   { additionalProperties: false }
 );
-
-function enumList<T extends string>(
-  values: readonly string[] | undefined,
-  name: string,
-  allowed: readonly T[]
-): T[] | undefined {
-  const items = values
-    ?.flatMap((value) => value.split(','))
-    .map((value) => value.trim())
-    .filter((value) => value !== '');
-  if (items === undefined || items.length === 0) {
-    return undefined;
-  }
-  return items.map((item) => {
-    const found = allowed.find((candidate) => candidate === item);
-    if (found === undefined) {
-      throw invalidInput(`querystring/${name} ${quote(item)} is not one of ${allowed.join(', ')}`);
-    }
-    return found;
-  });
-}
 
 export function runSummary(run: AgentRunRecord) {
   return {
@@ -239,17 +214,11 @@ export const agentRunRoutes: FastifyPluginAsyncTypebox<AgentRunRoutesOptions> = 
     },
     async (request) => {
       const query = request.query;
-      const from = parseTimeParam(query.from, 'from');
-      const to = parseTimeParam(query.to, 'to');
-      if (from !== undefined && to !== undefined && from.getTime() > to.getTime()) {
-        throw invalidInput('querystring/from must not be after querystring/to');
-      }
       const runs = await listAgentRuns(store, {
-        from,
-        to,
-        kinds: enumList(query.kind, 'kind', AGENT_RUN_KINDS),
+        ...timeRangeParams(query),
+        kinds: enumListParam(query.kind, 'kind', AGENT_RUN_KINDS),
         incidentId: query.incident,
-        statuses: enumList(query.status, 'status', RUN_STATUSES),
+        statuses: enumListParam(query.status, 'status', RUN_STATUSES),
         limit: query.limit ?? DEFAULT_RUN_LIMIT,
       });
       return { runs: runs.map(runSummary) };

@@ -6,7 +6,7 @@ import { invalidInput } from '../../invalidInput.ts';
 import { queryChanges, saveChanges } from '../../store/changes.ts';
 import type { Store } from '../../store/store.ts';
 import { ErrorResponseSchema } from '../errors.ts';
-import { parseTimeParam } from './incidents.ts';
+import { timeRangeParams } from './incidents.ts';
 
 export interface ChangeRoutesOptions {
   store: Store;
@@ -101,11 +101,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
     },
     async (request) => {
       const query = request.query;
-      const from = parseTimeParam(query.from, 'from');
-      const to = parseTimeParam(query.to, 'to');
-      if (from !== undefined && to !== undefined && from > to) {
-        throw invalidInput('querystring/from must not be after querystring/to');
-      }
+      const { from, to } = timeRangeParams(query);
       const services = query.service?.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
       const changes = await queryChanges(store, { from, to, services: services?.length ? services : undefined, limit: query.limit ?? DEFAULT_LIMIT });
       return { changes: changes.map(changeView) };

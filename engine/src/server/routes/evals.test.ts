@@ -8,10 +8,10 @@ import { createLogger } from '../../observability/logger.ts';
 import { createMetrics } from '../../observability/metrics.ts';
 import { createLlmClient } from '../../reasoning/llm/client.ts';
 import type { LlmChoice } from '../../reasoning/llm/llmFromSettings.ts';
-import type { RcaResult } from '../../reasoning/rootCause.ts';
-import { insertAgentRun } from '../../store/agentRuns.ts';
+import type { RcaResult, SemanticPayload } from '../../reasoning/rootCause.ts';
 import { saveRca } from '../../store/rca.ts';
 import { saveSettings } from '../../store/settings.ts';
+import { agentRunRecord, insertRuns } from '../../testing/agentRuns.ts';
 import { captureLogs } from '../../testing/logs.ts';
 import { startOpenAiServer, testLlmConfig } from '../../testing/openaiServer.ts';
 import type { OpenAiServer } from '../../testing/openaiServer.ts';
@@ -23,22 +23,12 @@ import { EvalsSchema, evalsRoutes } from './evals.ts';
 const store = sharedPgliteStore();
 const NOW = new Date('2026-11-20T12:00:00Z');
 const HOUR = 3_600_000;
-let counter = 0;
 
-function run(overrides: Partial<AgentRunRecord> = {}): AgentRunRecord {
-  counter += 1;
-  return {
-    id: counter.toString(16).padStart(32, 'a'),
-    kind: 'analyze',
-    sessionId: 'inc-1',
-    incidentId: 'inc-1',
-    workflowRunId: null,
+/** A good LLM analysis an hour ago, retrieval and citations included. */
+const run = (overrides: Partial<AgentRunRecord> = {}): AgentRunRecord =>
+  agentRunRecord({
     startedAt: new Date(NOW.getTime() - HOUR),
     durationMs: 1500,
-    status: 'ok',
-    error: null,
-    model: 'gpt-test',
-    llmCalls: 1,
     inputTokens: 900,
     outputTokens: 100,
     costUsd: 0.0002,
@@ -46,13 +36,8 @@ function run(overrides: Partial<AgentRunRecord> = {}): AgentRunRecord {
     retrieval: { query: 'checkout latency', hits: [{ id: 'rb-1', title: 'Checkout', score: 0.7 }] },
     retrievalHit: true,
     citations: 4,
-    citationsDropped: 0,
-    method: 'llm',
-    judge: null,
-    human: null,
     ...overrides,
-  };
-}
+  });
 
 describe('GET /api/v1/evals and POST /api/v1/runs/{id}/judge', () => {
   let app: FastifyInstance;
@@ -91,8 +76,11 @@ describe('GET /api/v1/evals and POST /api/v1/runs/{id}/judge', () => {
   });
 
   it('scores the last 24 hours by default, against the default thresholds', async () => {
-    await insertAgentRun(store(), run({ durationMs: 5000, retrievalHit: false }), []);
-    await insertAgentRun(store(), run({ startedAt: new Date(NOW.getTime() - 25 * HOUR) }), []);
+    await insertRuns(
+      store(),
+      run({ durationMs: 5000, retrievalHit: false }),
+      run({ startedAt: new Date(NOW.getTime() - 25 * HOUR) })
+    );
     const response = await app.inject({ method: 'GET', url: '/api/v1/evals' });
     assert.equal(response.statusCode, 200, response.body);
     const body = response.json<Record<string, unknown>>();
@@ -127,7 +115,7 @@ describe('GET /api/v1/evals and POST /api/v1/runs/{id}/judge', () => {
 
   it('takes a window and the thresholds saved in the settings, and is stable within them', async () => {
     await saveSettings(store(), { evals: { thresholds: { p95LatencyMs: 6000, retrievalHitRate: 0 } } });
-    await insertAgentRun(store(), run({ durationMs: 5000, retrievalHit: false }), []);
+    await insertRuns(store(), run({ durationMs: 5000, retrievalHit: false }));
     const from = new Date(NOW.getTime() - 2 * HOUR).toISOString();
     const response = await app.inject({ method: 'GET', url: `/api/v1/evals?from=${from}&to=${NOW.getTime()}` });
     const body = response.json<{
@@ -175,8 +163,7 @@ describe('GET /api/v1/evals and POST /api/v1/runs/{id}/judge', () => {
     );
     const analysis = run();
     const ask = run({ kind: 'ask', method: null });
-    await insertAgentRun(store(), analysis, []);
-    await insertAgentRun(store(), ask, []);
+    await insertRuns(store(), analysis, ask);
     const answer: RcaResult = {
       incidentId: 'inc-1',
       causes: [
@@ -197,7 +184,7 @@ describe('GET /api/v1/evals and POST /api/v1/runs/{id}/judge', () => {
       graph: { nodes: [], edges: [] },
       traceId: analysis.id,
     };
-    await saveRca(store(), answer, {
+    const payload: SemanticPayload = {
       incidentId: 'inc-1',
       title: 'Checkout slow',
       severity: 'critical',
@@ -211,7 +198,8 @@ describe('GET /api/v1/evals and POST /api/v1/runs/{id}/judge', () => {
       bizTags: [],
       tags: {},
       evidence: [],
-    });
+    };
+    await saveRca(store(), answer, payload);
     const judge = (id: string) => app.inject({ method: 'POST', url: `/api/v1/runs/${id}/judge` });
 
     llm.enqueue({
@@ -247,26 +235,8 @@ describe('GET /api/v1/evals and POST /api/v1/runs/{id}/judge', () => {
     );
 
     const newer = run({ startedAt: NOW });
-    await insertAgentRun(store(), newer, []);
-    await saveRca(
-      store(),
-      { ...answer, traceId: newer.id },
-      {
-        incidentId: 'inc-1',
-        title: 'Checkout slow',
-        severity: 'critical',
-        service: 'checkout',
-        services: ['checkout'],
-        owner: undefined,
-        team: undefined,
-        tier: undefined,
-        startsAt: NOW.toISOString(),
-        changeWindow: undefined,
-        bizTags: [],
-        tags: {},
-        evidence: [],
-      }
-    );
+    await insertRuns(store(), newer);
+    await saveRca(store(), { ...answer, traceId: newer.id }, payload);
     const replaced = await judge(analysis.id);
     assert.equal(replaced.statusCode, 409);
     assert.match(

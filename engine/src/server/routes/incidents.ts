@@ -107,7 +107,7 @@ export const IncidentListSchema = Type.Object(
   { title: 'IncidentList' }
 );
 
-const TimeParam = (what: string) => Type.Optional(Type.String({ maxLength: 64, description: `${what}: RFC 3339 time or epoch milliseconds` }));
+export const TimeParam = (what: string) => Type.Optional(Type.String({ maxLength: 64, description: `${what}: RFC 3339 time or epoch milliseconds` }));
 const ListParam = (what: string) =>
   Type.Optional(Type.Array(Type.String({ maxLength: 512 }), { maxItems: 100, description: `${what}; comma-separated or repeated` }));
 
@@ -129,12 +129,22 @@ export function parseTimeParam(value: string | undefined, name: string): Date | 
   return value === undefined || value === '' ? undefined : new Date(parseTimeInput(value, `querystring/${name}`));
 }
 
+/** A query's optional `from` and `to`, which must not be the wrong way round. */
+export function timeRangeParams(query: { from?: string; to?: string }): { from: Date | undefined; to: Date | undefined } {
+  const from = parseTimeParam(query.from, 'from');
+  const to = parseTimeParam(query.to, 'to');
+  if (from !== undefined && to !== undefined && from.getTime() > to.getTime()) {
+    throw invalidInput('querystring/from must not be after querystring/to');
+  }
+  return { from, to };
+}
+
 function listParam(values: readonly string[] | undefined): string[] | undefined {
   const items = values?.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
   return items === undefined || items.length === 0 ? undefined : items;
 }
 
-function enumListParam<T extends string>(values: readonly string[] | undefined, name: string, allowed: readonly T[]): T[] | undefined {
+export function enumListParam<T extends string>(values: readonly string[] | undefined, name: string, allowed: readonly T[]): T[] | undefined {
   return listParam(values)?.map((item) => {
     const found = allowed.find((candidate) => candidate === item);
     if (found === undefined) {
@@ -199,11 +209,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<IncidentRoutesOptions> = 
     },
     async (request) => {
       const query = request.query;
-      const from = parseTimeParam(query.from, 'from');
-      const to = parseTimeParam(query.to, 'to');
-      if (from !== undefined && to !== undefined && from.getTime() > to.getTime()) {
-        throw invalidInput('querystring/from must not be after querystring/to');
-      }
+      const { from, to } = timeRangeParams(query);
       const page = await findIncidents(
         store,
         {
