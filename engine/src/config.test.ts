@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       egressAllowPrivate: false,
       secretsDir: undefined,
       runnerId: undefined,
+      workflowRunRetentionMs: undefined,
       agentRunRetentionMs: undefined,
     });
     assert.equal(DEFAULTS.bodyLimitBytes, 1048576);
@@ -71,10 +72,12 @@ describe('loadConfig', () => {
         INTELOPS_EGRESS_ALLOW_PRIVATE: 'true',
         INTELOPS_GRAFANA_TOKEN: 'glsa_token',
         INTELOPS_AGENT_RUN_RETENTION: '36h',
+        INTELOPS_WORKFLOW_RUN_RETENTION: '90d',
       },
       '/srv'
     );
     assert.equal(config.agentRunRetentionMs, 36 * 3_600_000);
+    assert.equal(config.workflowRunRetentionMs, 90 * 86_400_000);
     assert.equal(config.cmdbDir, '/srv/cmdb');
     assert.equal(config.runbooksDir, '/etc/runbooks');
     assert.equal(config.workflowsDir, '/srv/workflows');

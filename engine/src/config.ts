@@ -63,6 +63,8 @@ export interface EngineConfig {
   secretsDir?: string | undefined;
   /** Execution: a stable name of this engine, so that it takes back its runs at once after a restart. */
   runnerId?: string | undefined;
+  /** Execution: how long finished workflow runs (with their steps, approvals and audit trail) are kept, in ms. */
+  workflowRunRetentionMs?: number | undefined;
   /** AI observability: how long agent runs (traces of analyses, questions, drafts, workflow runs) are kept, in ms. */
   agentRunRetentionMs?: number | undefined;
 }
@@ -117,6 +119,7 @@ export const ENV_VARS = {
   egressAllowPrivate: 'INTELOPS_EGRESS_ALLOW_PRIVATE',
   secretsDir: 'INTELOPS_SECRETS_DIR',
   runnerId: 'INTELOPS_RUNNER_ID',
+  workflowRunRetention: 'INTELOPS_WORKFLOW_RUN_RETENTION',
   agentRunRetention: 'INTELOPS_AGENT_RUN_RETENTION',
   grafanaTokenFile: 'INTELOPS_GRAFANA_TOKEN_FILE',
 } as const;
@@ -217,6 +220,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     egressAllowPrivate: raw.egressAllowPrivate === undefined ? false : parseBoolean(raw.egressAllowPrivate),
     secretsDir: raw.secretsDir === undefined ? undefined : parsePath(raw.secretsDir),
     runnerId: raw.runnerId === undefined ? undefined : parseString(raw.runnerId),
+    workflowRunRetentionMs: raw.workflowRunRetention === undefined ? undefined : parseRetention(raw.workflowRunRetention),
     agentRunRetentionMs: raw.agentRunRetention === undefined ? undefined : parseRetention(raw.agentRunRetention),
   };
 }

@@ -12,7 +12,7 @@ import { sourcesFromSettings } from '../sources/fromSettings.ts';
 import type { SourceSecrets } from '../sources/fromSettings.ts';
 import { loadSettings } from '../store/settings.ts';
 import type { Queryable, Store } from '../store/store.ts';
-import { countPendingApprovals } from '../store/workflowRuns.ts';
+import { countPendingApprovals, pruneFinishedRuns } from '../store/workflowRuns.ts';
 import { parseEgressAllowlist } from './actions/egressRules.ts';
 import { GuardedHttpClient } from './actions/guardedHttp.ts';
 import { isRetryable } from './actions/outbound.ts';
@@ -62,6 +62,10 @@ export interface ExecutionDeps {
   /** Workflow runs become agent runs (traces) when given. */
   tracing?: AgentTracing | undefined;
 }
+
+/** Finished runs are kept this long unless INTELOPS_WORKFLOW_RUN_RETENTION says otherwise. */
+export const DEFAULT_RUN_RETENTION_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 
 /** The egress allowlist; a bad entry is a configuration error naming it. */
 function egressRules(config: EngineConfig) {
@@ -151,6 +155,18 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
     logger,
     clock,
   });
+  const retentionMs = config.workflowRunRetentionMs ?? DEFAULT_RUN_RETENTION_MS;
+  let pruner: NodeJS.Timeout | undefined;
+  const prune = async () => {
+    try {
+      const deleted = await pruneFinishedRuns(store, new Date(clock().getTime() - retentionMs));
+      if (deleted > 0) {
+        logger.info({ deleted, retentionMs }, 'finished workflow runs past their retention deleted');
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'deleting old workflow runs failed; trying again in an hour');
+    }
+  };
   return {
     catalog,
     actions,
@@ -160,8 +176,12 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
     async start() {
       await runner.resume();
       scheduler.start();
+      await prune();
+      pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
+      pruner.unref();
     },
     async close() {
+      clearInterval(pruner);
       if (deps.metrics !== undefined) {
         deps.metrics.countPendingApprovals = undefined;
       }

@@ -467,6 +467,15 @@ export async function cancelRun(tx: Queryable, runId: string, cancel: { at: Date
   return before;
 }
 
+/** Deletes runs that finished before `before`, with their steps, approvals and audit trail; open runs are kept. */
+export async function pruneFinishedRuns(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from workflow_runs where finished_at < $1 and status not in ('queued', 'running', 'waiting_approval')`,
+    [before.toISOString()]
+  );
+  return rowCount;
+}
+
 /** Makes a waiting run due now, so that a runner acts on a decision at once. */
 export async function wakeRun(tx: Queryable, runId: string, now: Date): Promise<void> {
   await tx.query(`update workflow_runs set wake_at = $2, updated_at = $2 where id = $1 and status in ('queued', 'running', 'waiting_approval')`, [runId, now.toISOString()]);

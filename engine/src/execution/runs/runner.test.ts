@@ -7,6 +7,7 @@ import { captureLogs } from '../../testing/logs.ts';
 import { describeEachStore, freshPgliteStore } from '../../testing/stores.ts';
 import type { FreshStore } from '../../testing/stores.ts';
 import { createMetrics } from '../../observability/metrics.ts';
+import { pruneFinishedRuns } from '../../store/workflowRuns.ts';
 import { waitAction } from '../actions/wait.ts';
 import type { ActionDefinition } from '../types.ts';
 import { DEFAULT_POLICY } from './policy.ts';
@@ -407,6 +408,18 @@ describe('WorkflowRunner', () => {
     assert.deepEqual(view.steps.map((step) => step.status), ['cancelled', 'cancelled']);
     assert.ok(!receiver.requests.some((request) => request.key === idempotencyKey(id, 'after')));
     assert.equal(events(view).at(-1), 'run:run.cancelled');
+  });
+  it('deletes finished runs past their retention with their steps and audit, and keeps open ones', async () => {
+    const runner = await started([postAction('post', true)], { policy: POST_UNATTENDED });
+    const done = await settled(runner, await runner.start(workflowOf('old-run', [{ id: 'send', action: 'post', with: { url: receiver.url, text: 'x' } }]), 'manual', {}));
+    const open = await runner.start(workflowOf('open-run', [{ id: 'send', action: 'post', approval: 'required', with: { url: receiver.url, text: 'y' } }]), 'manual', {});
+    await settled(runner, open, ['waiting_approval']);
+    assert.ok((await pruneFinishedRuns(store, new Date(Date.now() + 60_000))) >= 1);
+    assert.equal(await runner.getRun(done.run.id), undefined);
+    const { rows } = await store.query<{ n: number }>('select count(*)::int as n from workflow_audit where run_id = $1', [done.run.id]);
+    assert.equal(rows[0]?.n, 0, 'the audit trail went with its run');
+    assert.equal((await runner.getRun(open))?.run.status, 'waiting_approval');
+    await runner.cancel(open, 'test');
   });
 });
 
