@@ -68,6 +68,8 @@ export default defineConfig<PluginOptions>({
           {
             name: 'grafana',
             testDir: './tests/grafana',
+            // A real Grafana: panel edits and provisioned dashboards take longer than the harness pages.
+            timeout: 60_000,
             use: { storageState: 'playwright/.auth/admin.json' },
             dependencies: ['auth'],
           },

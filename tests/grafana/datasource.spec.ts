@@ -1,12 +1,26 @@
 import { expect, test } from '@grafana/plugin-e2e';
+import { engineProxyPath, PROVISIONED_DATASOURCE } from './engineProxy';
 import { ENGINE_TOKEN, ENGINE_URL_FROM_GRAFANA, skipWithoutGrafana } from './skipWithoutGrafana';
 import { testIds } from '../../src/components/testIds';
 
 skipWithoutGrafana();
 
-const statusPath = (uid: string) => `/api/datasources/proxy/uid/${uid}/engine/api/v1/status`;
+const statusPath = (uid: string) => engineProxyPath(uid, 'status');
 
-test('"Save & test" reaches the engine through the data proxy', async ({ createDataSourceConfigPage, page }) => {
+test('"Save & test" on the provisioned datasource reaches the provisioned engine through the data proxy', async ({
+  gotoDataSourceConfigPage,
+  readProvisionedDataSource,
+}) => {
+  const datasource = await readProvisionedDataSource(PROVISIONED_DATASOURCE);
+  const configPage = await gotoDataSourceConfigPage(datasource.uid);
+  await expect(configPage.saveAndTest({ path: statusPath(datasource.uid) })).toBeOK();
+  await expect(configPage).toHaveAlert('success', { hasText: /Connected to IntelOps engine .* \(store: / });
+});
+
+test('"Save & test" on a new datasource reaches the engine through the data proxy', async ({
+  createDataSourceConfigPage,
+  page,
+}) => {
   test.skip(!ENGINE_TOKEN, 'INTELOPS_TOKEN is not set: the engine token is needed for a successful Save & test');
   const configPage = await createDataSourceConfigPage({ type: 'intelops-aiops-datasource' });
 
