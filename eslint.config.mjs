@@ -90,6 +90,7 @@ export default defineConfig([
       'engine/**/*.{ts,js,mjs,cjs}',
       'bench/**/*.{ts,js,mjs,cjs}',
       'evals/**/*.{ts,js,mjs,cjs}',
+      'demo/**/*.{ts,js,mjs,cjs}',
       'tests/**/*.{ts,tsx,js,mjs}',
       'scripts/**/*.{js,mjs,cjs}',
       '*.{ts,js,mjs,cjs}',
@@ -105,7 +106,7 @@ export default defineConfig([
     },
   },
   {
-    files: ['src/**/*.{ts,tsx}', 'tests/**/*.{ts,tsx}'],
+    files: ['src/**/*.{ts,tsx}', 'tests/**/*.{ts,tsx}', 'demo/**/*.ts'],
     rules: strictTypingRules,
   },
   {

@@ -17,7 +17,7 @@ step "engine tests (node:test, real PGlite and PostgreSQL)"
 npm run test:engine
 step "build the plugin"
 npm run build
-step "deployment checks (dist/, provisioning, docker-compose.yaml) and benchmark tools"
-node --test --test-reporter=spec "tests/deploy/*.test.ts" "bench/**/*.test.ts" "evals/**/*.test.ts"
+step "deployment checks (dist/, provisioning, docker-compose.yaml), benchmark, eval and demo tools"
+node --test --test-concurrency=1 --test-reporter=spec "tests/deploy/*.test.ts" "bench/**/*.test.ts" "evals/**/*.test.ts" "demo/**/*.test.ts"
 step "browser tests (Playwright, Debian Chromium)"
 npx playwright test

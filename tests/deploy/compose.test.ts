@@ -115,3 +115,75 @@ test('every file mounted from the repository exists', () => {
     }
   }
 });
+
+const SHOP = ['frontend', 'checkout', 'payment', 'cart', 'productcatalog'];
+
+test('the demo shop runs every service from one image, exporting to Tempo and Loki', () => {
+  const cmdbNames = readdirSync(join(repoRoot, 'deploy/cmdb')).flatMap((file) =>
+    (parse(readFileSync(join(repoRoot, 'deploy/cmdb', file), 'utf8')).services as Array<{ name: string }>).map(
+      (s) => s.name
+    )
+  );
+  for (const name of SHOP) {
+    const shop = service(name);
+    assert.ok(cmdbNames.includes(name), `${name} is not in deploy/cmdb`);
+    assert.deepEqual(shop.build, { context: '.', dockerfile: 'demo/Dockerfile' });
+    assert.deepEqual(shop.command, ['node', 'demo/shop/main.ts', name]);
+    assert.equal(shop.environment?.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://tempo:4318');
+    assert.equal(shop.environment?.LOKI_URL, 'http://loki:3100');
+    assert.ok(
+      shop.ports?.every((port) => port.startsWith('127.0.0.1:')),
+      `${name} publishes its fault endpoint beyond localhost`
+    );
+  }
+  assert.ok(existsSync(join(repoRoot, 'demo/Dockerfile')));
+  assert.ok(existsSync(join(repoRoot, 'demo/shop/main.ts')));
+  assert.deepEqual(service('loadgen').command, ['node', 'demo/shop/main.ts', 'load']);
+  assert.equal(service('loadgen').image, service('frontend').image);
+  // The Dockerfile copies what the entry imports and installs the demo workspace.
+  const dockerfile = readFileSync(join(repoRoot, 'demo/Dockerfile'), 'utf8');
+  assert.match(dockerfile, /--workspace demo/);
+  assert.match(dockerfile, /^COPY demo\/shop demo\/shop$/m);
+});
+
+test('prometheus scrapes each shop service under its own job, at the port it listens on', () => {
+  const config = parse(readFileSync(join(repoRoot, 'deploy/prometheus/prometheus.yml'), 'utf8'));
+  for (const name of SHOP) {
+    const job = config.scrape_configs.find((c: { job_name: string }) => c.job_name === name);
+    assert.ok(job, `no scrape job for ${name}`);
+    const port = service(name).ports?.[0]?.split(':').at(-1);
+    assert.deepEqual(job.static_configs[0].targets, [`${name}:${port}`]);
+  }
+});
+
+test('alert rules cover the shop’s errors, latency, CPU and memory, by service', () => {
+  const rules = parse(readFileSync(join(repoRoot, 'deploy/prometheus/rules.yml'), 'utf8'));
+  const shop = rules.groups.find((group: { name: string }) => group.name === 'shop');
+  assert.ok(shop, 'no rule group "shop"');
+  const byName = new Map<string, { expr: string; for: string }>(
+    shop.rules.map((rule: { alert: string; expr: string; for: string }) => [rule.alert, rule])
+  );
+  assert.deepEqual([...byName.keys()].sort(), [
+    'ShopHighCpu',
+    'ShopHighErrorRate',
+    'ShopHighLatency',
+    'ShopMemoryGrowing',
+  ]);
+  for (const [name, rule] of byName) {
+    assert.match(
+      rule.expr,
+      /by \(service|service!=""/,
+      `${name} does not keep the service label the engine maps to the CMDB`
+    );
+  }
+  assert.match(byName.get('ShopHighErrorRate')?.expr ?? '', /http_response_status_code=~"5\.\."/);
+});
+
+test('tempo makes span metrics and the service graph and writes them to prometheus', () => {
+  const tempo = parse(readFileSync(join(repoRoot, 'deploy/tempo/tempo.yaml'), 'utf8'));
+  assert.deepEqual([...tempo.overrides.defaults.metrics_generator.processors].sort(), [
+    'service-graphs',
+    'span-metrics',
+  ]);
+  assert.equal(tempo.metrics_generator.storage.remote_write[0].url, 'http://prometheus:9090/api/v1/write');
+});

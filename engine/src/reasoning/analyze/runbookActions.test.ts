@@ -30,6 +30,11 @@ describe('actionsOf', () => {
     ]);
   });
 
+  it('does not end a sentence at an abbreviation', () => {
+    const body = ['## Remediation', '1. Retries only at one layer, with a retry budget (e.g. 10 % of requests). Then tune timeouts.', '2. Drain caches, logs etc. first. Then restart.'].join('\n');
+    assert.deepEqual(actionsOf(runbook(body)), ['Retries only at one layer, with a retry budget (e.g. 10 % of requests).', 'Drain caches, logs etc. first.']);
+  });
+
   it('has none for a runbook without a remediation section', () => {
     assert.deepEqual(actionsOf(runbook('# X\n## Checks\n1. Look.')), []);
   });

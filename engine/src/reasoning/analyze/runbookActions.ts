@@ -4,13 +4,26 @@ import type { KnowledgeDocument } from '../knowledge/documents.ts';
 const MAX_STEP_CHARS = 200;
 const MAX_STEPS = 3;
 
+// Abbreviations whose full stop does not end a sentence ("a retry budget (e.g. 10 %)").
+const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx)$/i;
+
+/** Where the first sentence ends (the index of its full stop), or -1 when the text is one sentence. */
+function sentenceEnd(text: string): number {
+  for (const match of text.matchAll(/[.!?](?=\s|$)/g)) {
+    if (!ABBREVIATION.test(text.slice(0, match.index))) {
+      return match.index;
+    }
+  }
+  return -1;
+}
+
 /** The first sentence of a markdown list item, without emphasis markers. */
 function firstSentence(text: string): string {
   const plain = text
     .replace(/\*\*|__|`/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  const end = plain.search(/[.!?](\s|$)/);
+  const end = sentenceEnd(plain);
   const sentence = end < 0 ? plain : plain.slice(0, end + 1);
   return sentence.length > MAX_STEP_CHARS ? `${sentence.slice(0, MAX_STEP_CHARS - 1)}…` : sentence;
 }
