@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { PrometheusClient } from '../../engine/src/sources/prometheus.ts';
 import { DEFAULT_GOLDEN_SIGNALS, expandTemplate } from '../../engine/src/perception/metrics/goldenSignals.ts';
 import { PROMETHEUS_MISSING, startLocalPrometheus } from '../../engine/src/local/prometheus.ts';
-import { runDemo } from './demo.ts';
+import { RECORDINGS_DIR, runDemo } from './demo.ts';
 import { startMetricsApi } from './metricsApi.ts';
 import { placeOnClock } from './timeline.ts';
 import { findScenario, loadRecording, RecordingError } from './recording.ts';
@@ -208,6 +208,18 @@ describe('npm run demo', () => {
       await served.close();
       await real.stop();
       await rm(promDir, { recursive: true, force: true });
+    }
+  });
+
+  it('replays every shipped recording to a report whose top cause is the service the fault was injected into', async () => {
+    for (const scenario of await readdir(RECORDINGS_DIR)) {
+      const run = await runDemo({ scenario, port: 0, env: {} });
+      try {
+        assert.equal(run.rca.causes[0]?.service, run.scenario.fault.service, run.report);
+        assert.ok(run.runs.length > 0, 'the analysis started a workflow run');
+      } finally {
+        await run.close();
+      }
     }
   });
 
