@@ -210,6 +210,13 @@ export async function listAgentRuns(db: Queryable, filter: AgentRunFilter): Prom
   return rows.map(toRun);
 }
 
+/** The runs of these ids, without their spans, in the order of `ids` (ids with no run are left out). */
+export async function loadAgentRunsByIds(db: Queryable, ids: readonly string[]): Promise<AgentRunRecord[]> {
+  const { rows } = await db.query<RunRow>(`select ${RUN_COLUMNS} from agent_runs where id = any($1::text[])`, [ids]);
+  const byId = new Map(rows.map((row) => [row.id, toRun(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 /** One run with its spans in start order, or undefined. */
 export async function loadAgentRun(
   db: Queryable,

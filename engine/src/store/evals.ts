@@ -1,5 +1,5 @@
 import type { AgentRunRecord } from '../observability/agentRuns/agentRun.ts';
-import { loadAgentRun } from './agentRuns.ts';
+import { loadAgentRunsByIds } from './agentRuns.ts';
 import type { Queryable } from './store.ts';
 
 /** The evals' figures over a set of agent runs (nulls when there is nothing to compute one from). */
@@ -123,14 +123,7 @@ export async function worstRuns(
       limit $4`,
     [from, to, options.faithfulnessBelow, options.limit ?? MAX_WORST_RUNS]
   );
-  const runs: AgentRunRecord[] = [];
-  for (const { id } of rows) {
-    const loaded = await loadAgentRun(db, id);
-    if (loaded !== undefined) {
-      runs.push(loaded.run);
-    }
-  }
-  return runs;
+  return loadAgentRunsByIds(db, rows.map((row) => row.id));
 }
 
 /** Alerts received (deliveries included) and incidents opened since `since`, for the alert compression ratio. */

@@ -447,13 +447,21 @@ export async function decideApproval(
 
 /**
  * Cancels an open run with its unfinished steps and undecided approvals, dropping any claim so that no runner goes
- * on with it; the run's status before, or undefined when there is no such run.
+ * on with it; the run's status before and its workflow, or undefined when there is no such run.
  */
-export async function cancelRun(tx: Queryable, runId: string, cancel: { at: Date; by: string; reason: string | null }): Promise<RunStatus | undefined> {
-  const { rows } = await tx.query<{ status: string }>('select status from workflow_runs where id = $1 for update', [runId]);
-  const before = RUN_STATUSES.find((status) => status === rows[0]?.status);
-  if (before === undefined || !OPEN_RUN_STATUSES.includes(before)) {
-    return before;
+export async function cancelRun(
+  tx: Queryable,
+  runId: string,
+  cancel: { at: Date; by: string; reason: string | null }
+): Promise<{ before: RunStatus; workflow: string } | undefined> {
+  const { rows } = await tx.query<{ status: string; workflow: string }>('select status, workflow from workflow_runs where id = $1 for update', [runId]);
+  const row = rows[0];
+  const before = RUN_STATUSES.find((status) => status === row?.status);
+  if (row === undefined || before === undefined) {
+    return undefined;
+  }
+  if (!OPEN_RUN_STATUSES.includes(before)) {
+    return { before, workflow: row.workflow };
   }
   const at = cancel.at.toISOString();
   await finishRun(tx, runId, 'cancelled', cancel.at);
@@ -464,7 +472,7 @@ export async function cancelRun(tx: Queryable, runId: string, cancel: { at: Date
     cancel.by,
     cancel.reason,
   ]);
-  return before;
+  return { before, workflow: row.workflow };
 }
 
 /** Deletes runs that finished before `before`, with their steps, approvals and audit trail; open runs are kept. */

@@ -327,20 +327,20 @@ export class WorkflowRunner {
   async cancel(runId: string, by: string, reason?: string): Promise<void> {
     const at = this.clock();
     const cleanReason = reason === undefined ? null : this.secrets.redact(reason);
-    const run = await this.store.transaction(async (tx) => {
-      const before = await cancelRun(tx, runId, { at, by, reason: cleanReason });
-      if (before === undefined) {
+    const workflow = await this.store.transaction(async (tx) => {
+      const cancelled = await cancelRun(tx, runId, { at, by, reason: cleanReason });
+      if (cancelled === undefined) {
         throw new RunnerRequestError(404, `No workflow run with id ${JSON.stringify(runId)}`);
       }
-      if (!OPEN_RUN_STATUSES.includes(before)) {
-        throw new RunnerRequestError(409, `Workflow run ${runId} already ended (${before}); only queued, running or waiting runs can be cancelled`);
+      if (!OPEN_RUN_STATUSES.includes(cancelled.before)) {
+        throw new RunnerRequestError(409, `Workflow run ${runId} already ended (${cancelled.before}); only queued, running or waiting runs can be cancelled`);
       }
-      await appendAudit(tx, { runId, at, actor: by, event: 'run.cancelled', detail: { from: before, reason: cleanReason } });
-      return loadRun(tx, runId);
+      await appendAudit(tx, { runId, at, actor: by, event: 'run.cancelled', detail: { from: cancelled.before, reason: cleanReason } });
+      return cancelled.workflow;
     });
     this.stops.get(runId)?.abort(new StoppedError(`run ${runId} was cancelled by ${by}`));
-    this.metrics?.runsFinished.inc({ workflow: run?.workflow ?? 'unknown', status: 'cancelled' });
-    this.logger.info({ run: runId, workflow: run?.workflow, by }, 'workflow run cancelled');
+    this.metrics?.runsFinished.inc({ workflow, status: 'cancelled' });
+    this.logger.info({ run: runId, workflow, by }, 'workflow run cancelled');
   }
 
   private async work(): Promise<void> {
