@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       grafanaToken: undefined,
       workflowsDir: undefined,
       workflowPolicy: undefined,
+      settingsFile: undefined,
       egressAllow: undefined,
       egressAllowPrivate: false,
       secretsDir: undefined,
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
         INTELOPS_CMDB_DIR: 'cmdb',
         INTELOPS_RUNBOOKS_DIR: '/etc/runbooks',
         INTELOPS_WORKFLOWS_DIR: 'workflows',
+        INTELOPS_SETTINGS_FILE: 'settings.yaml',
         INTELOPS_EGRESS_ALLOW: 'hooks.slack.com, *.pagerduty.com',
         INTELOPS_EGRESS_ALLOW_PRIVATE: 'true',
         INTELOPS_GRAFANA_TOKEN: 'glsa_token',
@@ -81,6 +83,7 @@ describe('loadConfig', () => {
     assert.equal(config.cmdbDir, '/srv/cmdb');
     assert.equal(config.runbooksDir, '/etc/runbooks');
     assert.equal(config.workflowsDir, '/srv/workflows');
+    assert.equal(config.settingsFile, '/srv/settings.yaml');
     assert.equal(config.egressAllow, 'hooks.slack.com, *.pagerduty.com');
     assert.equal(config.egressAllowPrivate, true);
     assert.equal(config.grafanaToken, 'glsa_token');

@@ -55,6 +55,8 @@ export interface EngineConfig {
   workflowsDir?: string | undefined;
   /** Execution: the policy file saying which side-effecting actions run without approval. */
   workflowPolicy?: string | undefined;
+  /** A YAML file of settings sections written into the stored settings while they lack them (see provisionSettings). */
+  settingsFile?: string | undefined;
   /** Execution: the hosts actions may call, e.g. `hooks.slack.com, *.pagerduty.com, 10.0.0.0/8`. */
   egressAllow?: string | undefined;
   /** Execution: lets allowed hosts resolve to loopback, private and link-local addresses (labs; never metadata). */
@@ -115,6 +117,7 @@ export const ENV_VARS = {
   grafanaToken: 'INTELOPS_GRAFANA_TOKEN',
   workflowsDir: 'INTELOPS_WORKFLOWS_DIR',
   workflowPolicy: 'INTELOPS_WORKFLOW_POLICY',
+  settingsFile: 'INTELOPS_SETTINGS_FILE',
   egressAllow: 'INTELOPS_EGRESS_ALLOW',
   egressAllowPrivate: 'INTELOPS_EGRESS_ALLOW_PRIVATE',
   secretsDir: 'INTELOPS_SECRETS_DIR',
@@ -216,6 +219,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     grafanaToken: readSecret(raw.grafanaToken, raw.grafanaTokenFile),
     workflowsDir: raw.workflowsDir === undefined ? undefined : parsePath(raw.workflowsDir),
     workflowPolicy: raw.workflowPolicy === undefined ? undefined : parsePath(raw.workflowPolicy),
+    settingsFile: raw.settingsFile === undefined ? undefined : parsePath(raw.settingsFile),
     egressAllow: raw.egressAllow === undefined ? undefined : parseString(raw.egressAllow),
     egressAllowPrivate: raw.egressAllowPrivate === undefined ? false : parseBoolean(raw.egressAllowPrivate),
     secretsDir: raw.secretsDir === undefined ? undefined : parsePath(raw.secretsDir),

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { it } from 'node:test';
+import { ConfigError } from './config.ts';
 import { startEngine } from './testing/engine.ts';
 import { readJson } from './testing/http.ts';
+import { tempDir } from './testing/temp.ts';
 import { describeEachStore } from './testing/stores.ts';
 
 const alert = (name: string, service: string, minute: number) => ({
@@ -40,11 +44,16 @@ describeEachStore('engine restart', (target) => {
         await first.stop();
       }
 
-      const second = await startEngine({ store: fresh.config, token: 'restart-token' });
+      // Provisioned settings fill only what was never saved: the saved Prometheus URL stays.
+      const files = await tempDir('settings');
+      const settingsFile = path.join(files.path, 'settings.yaml');
+      await writeFile(settingsFile, 'prometheus: { url: "http://other:9090" }\ntempo: { url: "http://tempo:3200" }\n');
+      const second = await startEngine({ store: fresh.config, token: 'restart-token', settingsFile }).finally(() => files.remove());
       try {
         assert.deepEqual(await readJson(await second.request('/api/v1/settings')), {
           prometheus: { url: 'http://prometheus:9090' },
           llm: { model: 'm1', apiKeySet: false },
+          tempo: { url: 'http://tempo:3200' },
         });
         const startup = second.logs.entries().find((entry) => entry.msg === 'database schema up to date');
         assert.ok(startup, 'the second start applies nothing');
@@ -74,4 +83,18 @@ describeEachStore('engine restart', (target) => {
       await fresh.remove();
     }
   });
+});
+
+it('refuses to start on a provisioned settings file with a mistake, naming the file, line and field', async () => {
+  const files = await tempDir('settings');
+  try {
+    const settingsFile = path.join(files.path, 'settings.yaml');
+    await writeFile(settingsFile, 'loki:\n  url: loki:3100\n');
+    await assert.rejects(
+      startEngine({ settingsFile }),
+      (error: unknown) => error instanceof ConfigError && error.message.startsWith(`INTELOPS_SETTINGS_FILE: ${settingsFile} line 2: loki/url must match pattern`)
+    );
+  } finally {
+    await files.remove();
+  }
 });

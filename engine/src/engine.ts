@@ -18,11 +18,14 @@ import { RunbookError } from './reasoning/knowledge/runbooks.ts';
 import { createLlmClient } from './reasoning/llm/client.ts';
 import { llmResolver } from './reasoning/llm/llmFromSettings.ts';
 import { openaiEmbedder } from './reasoning/llm/openaiEmbedder.ts';
+import { analysisInputs } from './reasoning/analyze/analysisInputs.ts';
+import { RcaService } from './reasoning/analyze/rcaService.ts';
 import type { IntakeOptions } from './perception/alerts/intake.ts';
 import { buildApp } from './server/app.ts';
 import type { EngineApp } from './server/app.ts';
 import { migrate } from './store/migrations.ts';
 import { openStore } from './store/open.ts';
+import { provisionSettings, readSettingsFile } from './settings/provisionSettings.ts';
 import type { Store } from './store/store.ts';
 
 export interface Engine {
@@ -65,6 +68,12 @@ async function readCmdbFiles(config: EngineConfig, logger: EngineLogger): Promis
 
 export async function openEngine(config: EngineConfig, logger: EngineLogger, options: EngineOptions = {}): Promise<Engine> {
   const cmdbFiles = await readCmdbFiles(config, logger);
+  const provisioned =
+    config.settingsFile === undefined
+      ? undefined
+      : await readSettingsFile(config.settingsFile).catch((error: unknown) => {
+          throw new ConfigError(`${ENV_VARS.settingsFile}: ${error instanceof Error ? error.message : String(error)}`);
+        });
   const where = config.store.kind === 'postgres' ? redactDatabaseUrl(config.store.databaseUrl) : config.store.dataDir;
   logger.info({ store: config.store.kind, where }, 'opening store');
   const store = await openStore(config.store, {
@@ -77,9 +86,14 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
   let tracing: EngineTracing | undefined;
   // The online evals turn each recorded run into metrics and judge a sample; created once the LLM is known.
   let evals: OnlineEvals | undefined;
+  let rca: RcaService | undefined;
   try {
     const { applied, alreadyApplied } = await migrate(store);
     logger.info({ applied, alreadyApplied }, applied.length > 0 ? 'migrations applied' : 'database schema up to date');
+    if (provisioned !== undefined) {
+      const added = await provisionSettings(store, provisioned);
+      logger.info({ file: config.settingsFile, added }, added.length > 0 ? 'provisioned settings added' : 'provisioned settings already saved');
+    }
     const metrics = createMetrics();
     // One tracer provider per engine: analyses, questions, drafts and workflow runs become agent runs (store + OTLP).
     tracing = openTracing({
@@ -103,7 +117,6 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
     const llm = llmResolver(config, logger);
     evals = new OnlineEvals({ store, metrics: metrics.ai, logger, llm, configuredModels: [config.llm?.model], tracing, clock: options.clock });
     await evals.start();
-    execution = await openExecution({ config, store, logger, events, sourceSecrets, clock: options.clock, llm, metrics: metrics.execution, intake, tracing });
     const library = await TemplateLibrary.open(store, metrics.perception);
     logger.info({ templates: library.size }, 'log templates loaded');
     // Embeddings index the knowledge base at start, so their endpoint is the configured one, not a setting.
@@ -118,6 +131,22 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
       throw error instanceof RunbookError ? new ConfigError(`${ENV_VARS.runbooksDir}: ${error.message}`) : error;
     });
     logger.info({ documents: knowledge.size, embeddings: embeddingModel !== undefined }, 'knowledge base loaded');
+    const rcaService = new RcaService({
+      store,
+      knowledge,
+      inputs: analysisInputs({ store, library, knowledge, sourceSecrets, cmdbFiles, grafanaToken: config.grafanaToken, llm, logger }),
+      clock: options.clock ?? (() => new Date()),
+      logger,
+      metrics: metrics.reasoning,
+      tracing,
+    });
+    rca = rcaService;
+    // Workflows analyse incidents too (analyze_incident), as the Analyze button does.
+    const analyze = async (incidentId: string) => {
+      const incident = await rcaService.incident(incidentId);
+      return incident === undefined ? undefined : rcaService.analyze(incident);
+    };
+    execution = await openExecution({ config, store, logger, events, sourceSecrets, clock: options.clock, llm, metrics: metrics.execution, intake, tracing, analyze });
     app = await buildApp({
       store,
       logger,
@@ -139,6 +168,7 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
       clock: options.clock,
       tracing,
       evals,
+      rca: rcaService,
     });
   } catch (error) {
     await intake?.close();
@@ -149,6 +179,7 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
   }
   const traces = tracing;
   const judge = evals;
+  const analyses = rca;
   const running = intake;
   const dispatcher = events;
   const workflows = execution;
@@ -172,6 +203,8 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
         await dispatcher.stop();
         await workflows.close();
       } finally {
+        // Analyses a workflow started finish before the store closes (the server's close waited for its own).
+        await analyses.idle();
         // Judgements in flight finish and are traced, and runs still being written are stored, before the store closes.
         await judge.close();
         await traces.close();

@@ -127,6 +127,10 @@ test.describe('Incidents page in Chromium', () => {
     const empty = page.getByTestId(testIds.incidents.empty);
     await expect(empty).toContainText('No incidents in the selected time range');
     await expect(empty).toContainText('Send alerts to http://engine:8686/api/v1/alerts/alertmanager');
+    await expect(empty.getByRole('link', { name: 'Inject a fault into the demo shop' })).toHaveAttribute(
+      'href',
+      /\/workflows\?workflow=demo-shop-faults$/
+    );
     await savePageScreenshot(page, 'incidents-empty');
   });
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { parseSettingsFile } from '../../engine/src/settings/provisionSettings.ts';
 import { PLUGIN_IDS, repoRoot } from './repo.ts';
 
 type Service = {
@@ -84,6 +85,34 @@ test('the engine loads the shipped workflows and their approval policy', () => {
         `${file} needs ${variable}, which the engine does not get`
       );
     }
+  }
+});
+
+/** Whether `url` names a compose service at a port its container listens on. */
+function reachesService(url: string): boolean {
+  const { hostname, port } = new URL(url);
+  return (services[hostname]?.ports ?? []).some((mapping) => mapping.split(':').at(-1) === port);
+}
+
+test('the engine starts with the stack’s own Prometheus, Loki, Tempo, Alertmanager and Grafana', () => {
+  const engine = service('engine');
+  assert.equal(engine.environment?.INTELOPS_SETTINGS_FILE, '/etc/intelops/settings.yaml');
+  assert.ok(engine.volumes?.includes('./deploy/engine-settings.yaml:/etc/intelops/settings.yaml:ro'));
+  const settings = parseSettingsFile(readFileSync(join(repoRoot, 'deploy/engine-settings.yaml'), 'utf8'), 'engine-settings.yaml');
+  const urls = [settings.prometheus?.url, settings.loki?.url, settings.tempo?.url, settings.alertmanager?.url, settings.grafana?.url];
+  for (const url of urls) {
+    assert.ok(url !== undefined && reachesService(url), `${url} is not a service of the stack at a port it listens on`);
+  }
+});
+
+test('the demo shop faults workflow reaches each shop service, and the engine may call it', () => {
+  const text = readFileSync(join(repoRoot, 'deploy/workflows/demo-shop-faults.yaml'), 'utf8');
+  const allowed = (service('engine').environment?.INTELOPS_EGRESS_ALLOW ?? '').split(',');
+  const ports = [...text.matchAll(/\{% when "([a-z]+)" %\}(\d+)/g)].map(([, name, port]) => [name ?? '', port ?? ''] as const);
+  assert.deepEqual(ports.map(([name]) => name), ['frontend', 'checkout', 'payment', 'cart', 'frontend', 'checkout', 'payment', 'cart']);
+  for (const [name, port] of [...ports, ['productcatalog', /\{% else %\}(\d+)/.exec(text)?.[1] ?? ''] as const]) {
+    assert.ok(reachesService(`http://${name}:${port}`), `${name} does not listen on ${port}`);
+    assert.ok(allowed.includes(name), `INTELOPS_EGRESS_ALLOW does not list ${name}`);
   }
 });
 

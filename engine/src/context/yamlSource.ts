@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import formats from 'ajv-formats';
 import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { invalidInput } from '../invalidInput.ts';
@@ -97,6 +98,8 @@ export function pathOfPointer(pointer: string): Array<string | number> {
 
 // All errors, so a misspelt key is reported before the required key it stands for (configs are small and capped).
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+// Files are checked as strictly as the API checks the same documents (uri, date-time…).
+formats.default(ajv);
 
 /** A schema validator for YAML data: the first error becomes a 400 naming source, line and field path. */
 export function yamlValidator<T>(schema: object): (document: YamlDocument, data: unknown, source: string, base: YamlPath) => T {

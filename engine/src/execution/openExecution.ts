@@ -1,5 +1,6 @@
 import type { EngineConfig } from '../config.ts';
 import { ConfigError, ENV_VARS } from '../config.ts';
+import type { Change } from '../context/changes.ts';
 import type { EngineLogger } from '../observability/logger.ts';
 import type { ExecutionMetrics } from '../observability/metrics.ts';
 import type { AgentTracing } from '../observability/tracing/spans.ts';
@@ -10,9 +11,11 @@ import type { RawAlert } from '../perception/alerts/normalize.ts';
 import type { Settings } from '../settings/settings.ts';
 import { sourcesFromSettings } from '../sources/fromSettings.ts';
 import type { SourceSecrets } from '../sources/fromSettings.ts';
+import { saveChanges } from '../store/changes.ts';
 import { loadSettings } from '../store/settings.ts';
 import type { Queryable, Store } from '../store/store.ts';
 import { countPendingApprovals, pruneFinishedRuns } from '../store/workflowRuns.ts';
+import type { IncidentAnalyzer } from './actions/analyze.ts';
 import { parseEgressAllowlist } from './actions/egressRules.ts';
 import { GuardedHttpClient } from './actions/guardedHttp.ts';
 import { isRetryable } from './actions/outbound.ts';
@@ -55,6 +58,8 @@ export interface ExecutionDeps {
   llm?: (settings: Settings['llm']) => LlmChoice;
   /** The alert intake, for the open_incident action. */
   intake?: Pick<AlertIntake, 'submit'>;
+  /** The root-cause analysis, for the analyze_incident action. */
+  analyze?: IncidentAnalyzer;
   /** Runs, steps and approvals are counted here when given. */
   metrics?: ExecutionMetrics;
   /** The environment secrets are read from (INTELOPS_SECRET_<NAME>). */
@@ -97,7 +102,8 @@ export async function openExecution(deps: ExecutionDeps): Promise<Execution> {
   const llm = async () => resolveLlm((await loadSettings(store)).llm).client;
   const { intake } = deps;
   const openIncident = intake === undefined ? undefined : (alert: RawAlert) => intake.submit('generic', [alert]);
-  const actions = builtInActions({ grafanaUrl: () => grafanaUrl, llm, openIncident });
+  const recordChange = (change: Change) => saveChanges(store, [change], clock());
+  const actions = builtInActions({ grafanaUrl: () => grafanaUrl, llm, openIncident, recordChange, analyze: deps.analyze });
   const catalog = new WorkflowCatalog({ store, actions, folder: config.workflowsDir });
   for (const error of await catalog.reload()) {
     logger.warn({ file: error.file, reason: error.message }, 'a workflow file did not load; the others did');

@@ -162,7 +162,8 @@ function tagsOf(received: Received): unknown[] {
 }
 
 /** The engine's actions, for loading and checking workflows (nothing here runs them). */
-const engineActions = () => builtInActions({ llm: () => undefined, openIncident: () => Promise.reject(new Error('only loading, not running')) });
+const notRunning = () => Promise.reject(new Error('only loading, not running'));
+const engineActions = () => builtInActions({ llm: () => undefined, openIncident: notRunning, recordChange: notRunning, analyze: notRunning });
 
 describe('the shipped workflows', () => {
   it('load against the built-in actions, with the policy docker-compose.yaml mounts', async () => {
@@ -170,11 +171,13 @@ describe('the shipped workflows', () => {
     assert.deepEqual(folder.errors, []);
     assert.deepEqual(folder.workflows.map((entry) => entry.workflow.name).sort(), [
       'change-assessment',
+      'demo-shop-faults',
+      'incident-analysis',
       'incident-response',
       'routine-inspection',
     ]);
     const policy = await loadPolicy(POLICY_FILE);
-    assert.deepEqual(policy.unattended, [{ actions: ['slack', 'grafana_annotation'] }]);
+    assert.deepEqual(policy.unattended, [{ actions: ['slack', 'grafana_annotation'] }, { actions: ['webhook'], workflows: ['demo-shop-faults'] }]);
     const routine = folder.workflows.find((entry) => entry.workflow.name === 'routine-inspection')?.workflow;
     assert.deepEqual(routine?.triggers, [{ on: 'schedule', cron: '0 8 * * *' }, { on: 'manual' }]);
   });
@@ -188,7 +191,9 @@ describe('the shipped workflows', () => {
           (match) => match[1]
         )
       );
-      assert.ok(used.size > 0, `${workflow.name} uses no secret`);
+      if (used.size === 0) {
+        assert.match(header, /No secrets/, `${workflow.name} uses no secret: its header says so`);
+      }
       for (const secret of used) {
         assert.ok(
           header.includes(secret ?? ''),
@@ -515,5 +520,64 @@ describe('the shipped scenarios, end to end', { skip: PROMETHEUS_MISSING }, () =
     // The day in whole seconds, widened to cover its edges.
     const seconds = Number(search?.query.get('end')) - Number(search?.query.get('start'));
     assert.ok(seconds === 24 * 3600 || seconds === 24 * 3600 + 1, String(seconds));
+  });
+
+  it('demo shop faults: a bad deploy is recorded as a change, then the service is asked for errors, with no approval', async () => {
+    async function dryRun(inputs: Record<string, string>) {
+      const started = await engine.request('/api/v1/workflows/demo-shop-faults/runs', { method: 'POST', json: { inputs, dryRun: true } });
+      assert.equal(started.status, 202, await started.clone().text());
+      const view = await finished(String((await readJson(started)).id));
+      assert.equal(view.status, 'succeeded', JSON.stringify(view.steps));
+      return view.steps as Array<{ id: string; status: string; input: unknown; output: { description?: string; approval?: boolean } | null }>;
+    }
+    const [deploy, inject, clear] = await dryRun({ service: 'payment', kind: 'bad_deploy' });
+    assert.deepEqual(deploy?.output, { dryRun: true, description: 'record the deploy "payment 0.1.1 rolled out" on payment', approval: false });
+    assert.deepEqual(inject?.output, { dryRun: true, description: 'Send POST http://payment:8082/-/faults with a JSON body', approval: false });
+    assert.deepEqual(inject?.input, { url: 'http://payment:8082/-/faults', body: { kind: 'errors' } });
+    assert.equal(clear?.status, 'skipped');
+    const cleared = await dryRun({ service: 'productcatalog', kind: 'clear' });
+    assert.deepEqual(cleared.map((step) => step.status), ['skipped', 'skipped', 'succeeded']);
+    assert.equal(cleared[2]?.output?.description, 'Send DELETE http://productcatalog:8084/-/faults');
+    const refused = await engine.request('/api/v1/workflows/demo-shop-faults/runs', { method: 'POST', json: { inputs: { service: 'payments', kind: 'errors' } } });
+    assert.equal(refused.status, 400);
+    assert.match(String((await readJson(refused)).message), /inputs\/service must be equal to one of the allowed values/);
+  });
+
+  it('incident analysis: analyze_incident ranks an incident as the Analyze button does', async () => {
+    const workflow = [
+      'name: analyze-now',
+      'triggers:',
+      '  - on: manual',
+      '    inputs: { type: object, required: [incident], properties: { incident: { type: string } } }',
+      'steps:',
+      '  - id: analyze',
+      '    action: analyze_incident',
+      '    with: { incidentId: "{{ inputs.incident }}" }',
+    ].join('\n');
+    const saved = await engine.request('/api/v1/workflows/analyze-now', { method: 'PUT', body: workflow, headers: { 'content-type': 'application/yaml' } });
+    assert.equal(saved.status, 201, await saved.clone().text());
+    const { incidents } = await readJson(await engine.request('/api/v1/incidents?alerts=none&from=0&service=checkout'));
+    assert.ok(Array.isArray(incidents) && incidents.length > 0);
+    const incidentId = String(Object(incidents[0]).id);
+    const run = async (incident: string) => {
+      const started = await engine.request('/api/v1/workflows/analyze-now/runs', { method: 'POST', json: { inputs: { incident } } });
+      assert.equal(started.status, 202, await started.clone().text());
+      return finished(String((await readJson(started)).id));
+    };
+    const view = await run(incidentId);
+    assert.equal(view.status, 'succeeded', JSON.stringify(view.steps));
+    const [step] = view.steps as Array<{ output: { incidentId: string; causes: Array<{ service: string; confidence: number }>; traceId: string | null } }>;
+    const rca = await readJson(await engine.request(`/api/v1/incidents/${incidentId}/rca`));
+    assert.equal(step?.output.incidentId, incidentId);
+    assert.equal(step?.output.causes[0]?.service, 'checkout');
+    assert.deepEqual(
+      step?.output.causes.map((cause) => [cause.service, cause.confidence]),
+      (rca.causes as Array<{ service: string; confidence: number }>).map((cause) => [cause.service, cause.confidence]),
+      'the stored analysis is the one the step ran'
+    );
+    assert.equal(step?.output.traceId, rca.traceId ?? null);
+    const missing = await run('inc_missing');
+    assert.equal(missing.status, 'failed');
+    assert.match(JSON.stringify(missing.steps), /analyze_incident: no incident with id \\"inc_missing\\"/);
   });
 });

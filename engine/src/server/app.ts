@@ -7,9 +7,8 @@ import type { OnlineEvals } from '../evals/onlineEvals.ts';
 import type { AgentTracing } from '../observability/tracing/spans.ts';
 import type { AlertIntake } from '../perception/alerts/intake.ts';
 import type { TemplateLibrary } from '../perception/logs/templateLibrary.ts';
-import { analysisInputs } from '../reasoning/analyze/analysisInputs.ts';
 import { incidentQuestions } from '../reasoning/analyze/askIncident.ts';
-import { RcaService } from '../reasoning/analyze/rcaService.ts';
+import type { RcaService } from '../reasoning/analyze/rcaService.ts';
 import type { Cmdb } from '../context/cmdb.ts';
 import type { Execution } from '../execution/openExecution.ts';
 import type { KnowledgeBase } from '../reasoning/knowledge/knowledgeBase.ts';
@@ -79,6 +78,8 @@ export interface AppDeps {
   llm: (settings: Settings['llm']) => LlmChoice;
   /** Workflows, their runs and approvals. */
   execution: Execution;
+  /** Root-cause analyses (shared with workflows' analyze_incident). */
+  rca: RcaService;
   /** The engine's clock; tests pass their own. */
   clock?: () => Date;
   /** Analyses, questions and drafts become agent runs (traces) when given. */
@@ -142,15 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   const sources = async () => (await perception()).sources;
   await app.register(queryRoutes, { prefix: API_PREFIX, sources, library: deps.library });
   await app.register(evidenceRoutes, { prefix: API_PREFIX, store: deps.store, perception, library: deps.library, clock, metrics: deps.metrics.perception });
-  const rca = new RcaService({
-    store: deps.store,
-    knowledge: deps.knowledge,
-    inputs: analysisInputs(deps),
-    clock,
-    logger: deps.logger,
-    metrics: deps.metrics.reasoning,
-    tracing: deps.tracing,
-  });
+  const rca = deps.rca;
   // Analyses started with async: true finish before the store closes.
   app.addHook('onClose', () => rca.idle());
   await app.register(rcaRoutes, { prefix: API_PREFIX, rca });

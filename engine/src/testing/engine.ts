@@ -22,6 +22,8 @@ export interface StartEngineOptions {
   llm?: LlmConfig;
   /** A folder of CMDB YAML files (INTELOPS_CMDB_DIR). */
   cmdbDir?: string;
+  /** A YAML file of provisioned settings (INTELOPS_SETTINGS_FILE). */
+  settingsFile?: string;
   /** Execution settings: workflow folder, egress allowlist, secrets, policy. */
   execution?: Partial<Pick<EngineConfig, 'workflowsDir' | 'workflowPolicy' | 'egressAllow' | 'egressAllowPrivate' | 'secretsDir' | 'runnerId'>>;
   webhookToken?: string;
@@ -74,6 +76,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Run
     llmApiKey: options.llmApiKey ?? options.llm?.apiKey,
     llm: options.llm,
     cmdbDir: options.cmdbDir,
+    settingsFile: options.settingsFile,
     ...options.execution,
     webhookToken: options.webhookToken,
     grafanaHmacSecret: options.grafanaHmacSecret,

@@ -88,6 +88,10 @@ describe('Incidents page', () => {
     expect(within(empty).getByText('http://engine:8686/api/v1/alerts/alertmanager')).toBeInTheDocument();
     expect(within(empty).getByText('http://engine:8686/api/v1/alerts/grafana')).toBeInTheDocument();
     expect(empty).not.toHaveTextContent(/not (available|ingest)/i);
+    expect(within(empty).getByRole('link', { name: /inject a fault into the demo shop/i })).toHaveAttribute(
+      'href',
+      '/a/intelops-aiops-app/workflows?workflow=demo-shop-faults'
+    );
   });
 
   it('offers to clear the filters when they match nothing, and clears them in the URL', async () => {

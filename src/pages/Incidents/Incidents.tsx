@@ -3,12 +3,14 @@ import { useSearchParams } from 'react-router-dom';
 import { css } from '@emotion/css';
 import { getTimeZone, type GrafanaTheme2 } from '@grafana/data';
 import { getDataSourceSrv, PluginPage } from '@grafana/runtime';
-import { Button, EmptyState, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Button, EmptyState, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
 import { EngineLoading, PageReadProblem, RefreshFailedAlert } from '../../components/EngineReadStates/EngineReadStates';
 import { IncidentTable } from '../../components/IncidentTable/IncidentTable';
 import { testIds } from '../../components/testIds';
+import { ROUTES } from '../../constants';
 import { isOngoing } from '../../datasource/incidentSummary';
 import type { DatasourceLookup } from '../../services/engineConnection';
+import { prefixRoute } from '../../utils/utils.routing';
 import { IncidentsToolbar } from './IncidentsToolbar';
 import { hasFilters, type IncidentsUrlState, parseUrlState, timeRangeOf, writeUrlState } from './incidentsUrlState';
 import { type IncidentsView, useIncidents } from './useIncidents';
@@ -125,6 +127,12 @@ function NoIncidents({ engineUrl = '<engine URL>' }: { engineUrl?: string }) {
           <code className={styles.code}>{engineUrl}/api/v1/alerts</code>. The engine groups them into incidents as they
           arrive; pick a wider time range to see older ones.
         </Text>
+        <Text element="p" color="secondary">
+          Running the demo stack (docker compose)? Break its shop and watch an incident arrive.
+        </Text>
+        <LinkButton href={`${prefixRoute(ROUTES.Workflows)}?workflow=demo-shop-faults`} variant="secondary" icon="bolt">
+          Inject a fault into the demo shop
+        </LinkButton>
       </EmptyState>
     </div>
   );

@@ -6,8 +6,7 @@ import { AlertIntake } from '../../perception/alerts/intake.ts';
 import type { Store } from '../../store/store.ts';
 import { freshPgliteStore } from '../../testing/stores.ts';
 import type { FreshStore } from '../../testing/stores.ts';
-import { noSources, openMigratedStore, refusingHttp, secretsOf } from '../runs/testing/fixtures.ts';
-import type { ActionContext } from '../types.ts';
+import { internalActionContext, openMigratedStore } from '../runs/testing/fixtures.ts';
 import { openIncidentAction } from './openIncident.ts';
 import type { OpenIncidentInput } from './openIncident.ts';
 import { ActionFailed } from './outbound.ts';
@@ -29,15 +28,7 @@ describe('open_incident', () => {
     await fresh.remove();
   });
 
-  const context = (idempotencyKey: string): ActionContext => ({
-    idempotencyKey,
-    dryRun: false,
-    signal: new AbortController().signal,
-    secrets: secretsOf({}),
-    http: refusingHttp,
-    sources: noSources,
-    logger: createLogger('silent'),
-  });
+  const context = internalActionContext;
   const action = () => openIncidentAction((alert) => intake.submit('generic', [alert]));
   const input: OpenIncidentInput = {
     title: 'Degraded after deploy "cart v3" on cart',

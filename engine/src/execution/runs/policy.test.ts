@@ -37,7 +37,19 @@ unattended:
     assert.equal(decideStep(policy, { ...remediation, approval: 'required' }, { services: ['batch'], severity: undefined }).approval, true);
   });
 
-  it('reads the services and severity of the incident, or the service of the change', () => {
+  it('allows by workflow when a rule names workflows', () => {
+    const policy = parsePolicy('unattended:\n  - actions: [webhook]\n    workflows: [demo-shop-faults]\n', 'policy.yaml');
+    assert.deepEqual(decideStep(policy, webhook, { workflow: 'demo-shop-faults', services: [], severity: undefined }), { approval: false, reason: 'unattended rule 1 allows webhook' });
+    assert.deepEqual(decideStep(policy, webhook, { workflow: 'incident-response', services: ['checkout'], severity: undefined }), {
+      approval: true,
+      reason: 'no unattended rule allows webhook for workflow incident-response and services checkout',
+    });
+    assert.equal(decideStep(policy, webhook, { services: [], severity: undefined }).approval, true, 'a subject without a workflow is not in the list');
+  });
+
+  it("reads the run's workflow, the services and severity of the incident, or the service of the change", () => {
+    const run = { id: 'r1', workflow: 'incident-response', trigger: 'rca.ready', dryRun: false, startedAt: '2026-11-24T08:00:00Z' } as const;
+    assert.deepEqual(policySubject({ run, incident: { services: ['a'] } }), { workflow: 'incident-response', services: ['a'], severity: undefined });
     assert.deepEqual(policySubject({ incident: { services: ['a', 'b'], severity: 'critical' } }), { services: ['a', 'b'], severity: 'critical' });
     assert.deepEqual(policySubject({ change: { service: 'checkout' } }), { services: ['checkout'], severity: undefined });
     assert.deepEqual(policySubject({}), { services: [], severity: undefined });
@@ -45,7 +57,7 @@ unattended:
 
   it('names the file, line and field of a mistake', () => {
     const mistakes: Array<[string, RegExp]> = [
-      ['unattended:\n  - actions: [slack]\n    service: [checkout]\n', /^p\.yaml line 3: unattended\/0 has unknown key "service" \(allowed: actions, services, severities\)$/],
+      ['unattended:\n  - actions: [slack]\n    service: [checkout]\n', /^p\.yaml line 3: unattended\/0 has unknown key "service" \(allowed: actions, workflows, services, severities\)$/],
       ['unattended: []\napprovalExpiry: 2 days\n', /^p\.yaml line 2: approvalExpiry must be a number and a unit/],
       ['unattended:\n  - actions: []\n', /^p\.yaml line 2: unattended\/0\/actions must NOT have fewer than 1 items$/],
       ['', /^p\.yaml: is empty/],

@@ -17,6 +17,7 @@ const Names = (description: string) => Type.Array(Type.String({ minLength: 1, ma
 export const UnattendedRuleSchema = Type.Object(
   {
     actions: Names('Action names this rule lets run without approval'),
+    workflows: Type.Optional(Names('Only in runs of these workflows')),
     services: Type.Optional(Names("Only when every service of the run's incident or change is listed")),
     severities: Type.Optional(Names("Only when the incident's severity is listed")),
   },
@@ -77,13 +78,14 @@ export async function loadPolicy(file: string): Promise<Policy> {
   return parsePolicy(text, file);
 }
 
-/** What the policy judges a run by: the services and severity of its incident, or the service of its change. */
+/** What the policy judges a run by: its workflow, the services and severity of its incident, or the service of its change. */
 export interface PolicySubject {
+  workflow?: string | undefined;
   services: string[];
   severity: string | undefined;
 }
 
-export function policySubject(context: Pick<RunContext, 'incident' | 'change'>): PolicySubject {
+export function policySubject(context: Pick<RunContext, 'incident' | 'change'> & Partial<Pick<RunContext, 'run'>>): PolicySubject {
   const services = new Set<string>();
   for (const subject of [context.incident, context.change]) {
     const listed: unknown = subject?.services;
@@ -99,7 +101,11 @@ export function policySubject(context: Pick<RunContext, 'incident' | 'change'>):
     }
   }
   const severity = context.incident?.severity;
-  return { services: [...services], severity: typeof severity === 'string' ? severity : undefined };
+  return {
+    ...(context.run === undefined ? {} : { workflow: context.run.workflow }),
+    services: [...services],
+    severity: typeof severity === 'string' ? severity : undefined,
+  };
 }
 
 export interface PolicyDecision {
@@ -127,6 +133,9 @@ function ruleAllows(rule: UnattendedRule, action: string, subject: PolicySubject
   if (!rule.actions.includes(action)) {
     return false;
   }
+  if (rule.workflows !== undefined && (subject.workflow === undefined || !rule.workflows.includes(subject.workflow))) {
+    return false;
+  }
   // A rule naming services allows only runs whose every service it names; a run without services is not one of them.
   if (rule.services !== undefined && (subject.services.length === 0 || !subject.services.every((service) => rule.services?.includes(service)))) {
     return false;
@@ -135,6 +144,6 @@ function ruleAllows(rule: UnattendedRule, action: string, subject: PolicySubject
 }
 
 function describeSubject(subject: PolicySubject): string {
-  const parts = [subject.services.length > 0 ? `services ${subject.services.join(', ')}` : '', subject.severity !== undefined ? `severity ${subject.severity}` : ''].filter(Boolean);
+  const parts = [subject.workflow !== undefined ? `workflow ${subject.workflow}` : '', subject.services.length > 0 ? `services ${subject.services.join(', ')}` : '', subject.severity !== undefined ? `severity ${subject.severity}` : ''].filter(Boolean);
   return parts.length > 0 ? ` for ${parts.join(' and ')}` : '';
 }

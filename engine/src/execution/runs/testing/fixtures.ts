@@ -12,7 +12,8 @@ import { MIGRATIONS_DIR, migrate } from '../../../store/migrations.ts';
 import { openStore } from '../../../store/open.ts';
 import type { Store } from '../../../store/store.ts';
 import { tempDir } from '../../../testing/temp.ts';
-import type { ActionDefinition, GuardedHttp, RunContext, SecretResolver, Workflow, WorkflowStep } from '../../types.ts';
+import { createLogger } from '../../../observability/logger.ts';
+import type { ActionContext, ActionDefinition, GuardedHttp, RunContext, SecretResolver, Workflow, WorkflowStep } from '../../types.ts';
 
 /**
  * What the runner tests share: a migrated store, a loopback receiver that deduplicates by Idempotency-Key, small
@@ -203,6 +204,19 @@ export const refusingHttp: GuardedHttp = {
 };
 
 export const noSources = { prometheus: undefined, loki: undefined, tempo: undefined };
+
+/** What an engine-internal action (no secrets, no outbound HTTP, no sources) is run with in its tests. */
+export function internalActionContext(idempotencyKey: string): ActionContext {
+  return {
+    idempotencyKey,
+    dryRun: false,
+    signal: new AbortController().signal,
+    secrets: secretsOf({}),
+    http: refusingHttp,
+    sources: noSources,
+    logger: createLogger('silent'),
+  };
+}
 
 export function evaluateCondition(expression: string, context: RunContext): boolean {
   const value: unknown = celEvaluate(expression, { ...context, incident: context.incident ?? {}, rca: context.rca ?? {}, change: context.change ?? {} });
