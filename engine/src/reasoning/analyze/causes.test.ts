@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Evidence } from '../../perception/evidence.ts';
+import { MAX_SIGMAS } from '../ranking/deviation.ts';
 import type { RankedCause } from '../ranking/rankRootCauses.ts';
 import { causesOf } from './causes.ts';
 
@@ -89,6 +90,14 @@ describe('causesOf', () => {
     assert.equal(causes[0]?.explanation, 'CPU of payment rose 12.3σ above its baseline from 10:01 UTC.');
     assert.equal(causes[1]?.explanation, 'latency of cart fell 12.3σ below its baseline.');
     assert.equal(causes[2]?.explanation, 'CPU of ads rose 12.3σ above its baseline from 10:01 UTC.');
+    const [fromZero] = causesOf({
+      ranking: [ranked('payment', 5, { indicator: 'errors', metric: 'error ratio', deviation: MAX_SIGMAS })],
+      evidence: [],
+      changes: [],
+      incidentStart: new Date(T),
+      onsetTime,
+    });
+    assert.equal(fromZero?.explanation, 'error ratio of payment rose off a flat baseline from 10:01 UTC.', 'no sigmas where the baseline had no spread');
     assert.equal(causes[0]?.confidence, 0.5);
   });
 

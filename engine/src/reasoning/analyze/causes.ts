@@ -2,6 +2,7 @@ import type { ChangeCandidate } from '../../context/changeWindow.ts';
 import type { Change } from '../../context/changes.ts';
 import type { Evidence } from '../../perception/evidence.ts';
 import { formatClock } from '../../perception/metrics/format.ts';
+import { MAX_SIGMAS } from '../ranking/deviation.ts';
 import type { RankedCause } from '../ranking/rankRootCauses.ts';
 import { MAX_CAUSES } from '../rootCause.ts';
 import type { CauseIndicator, RootCause } from '../rootCause.ts';
@@ -62,9 +63,12 @@ export function explain(
     const onset = ranked.onset === undefined ? undefined : onsetTime(ranked.onset);
     const from = onset === undefined ? '' : ` from ${formatClock(onset)}`;
     const verb = ranked.direction === 'up' ? 'rose' : 'fell';
-    parts.push(
-      `${ranked.metric} of ${ranked.service} ${verb} ${ranked.deviation.toFixed(1)}σ ${ranked.direction === 'up' ? 'above' : 'below'} its baseline${from}.`
-    );
+    // At the cap the baseline had no spread at all (an error ratio of exactly 0): sigmas would mean nothing.
+    const howFar =
+      ranked.deviation >= MAX_SIGMAS
+        ? `${verb} off a flat baseline`
+        : `${verb} ${ranked.deviation.toFixed(1)}σ ${ranked.direction === 'up' ? 'above' : 'below'} its baseline`;
+    parts.push(`${ranked.metric} of ${ranked.service} ${howFar}${from}.`);
   }
   const change = changes[0];
   if (change !== undefined) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deviation } from './deviation.ts';
+import { deviation, MAX_SIGMAS } from './deviation.ts';
 
 const noisy = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10];
 
@@ -49,8 +49,10 @@ test('tolerates gaps and watches only the bad direction', () => {
 });
 
 test('a scale floor keeps a series near zero from exploding', () => {
+  // Without a floor, a rise from a baseline of exact zeros is as far as a deviation counts, never infinite.
   const unfloored = deviation([0, 0, 0, 0], [0.001, 0.001], 'up');
-  assert.ok((unfloored?.score ?? 0) > 1e6);
+  assert.equal(unfloored?.score, MAX_SIGMAS);
+  assert.equal(deviation([0, 0, 0, 0], [-0.5, -0.5], 'down')?.score, MAX_SIGMAS);
   const floored = deviation([0, 0, 0, 0], [0.001, 0.001], 'up', 0.01);
   assert.ok(floored);
   assert.ok(Math.abs(floored.score - 0.1) < 1e-9, String(floored.score));

@@ -22,6 +22,9 @@ const SUSTAIN = 2;
 const ONSET_SIGMAS = 3;
 // Fewer baseline points than this give no spread at all.
 const MIN_BASELINE = 2;
+// Deviations count up to this many sigmas: a baseline with no spread and no level (an error ratio that was exactly 0)
+// has no scale, and a rise from it would be infinitely far, which no ranking or softmax can compare.
+export const MAX_SIGMAS = 1000;
 
 /** Values that are numbers; NaN, infinities and sentinels outside the metric's domain are gaps. */
 export function finiteValues(values: readonly number[]): number[] {
@@ -66,7 +69,7 @@ export function deviation(
 
   const z: number[] = [];
   for (const value of anomalous) {
-    z.push(Number.isFinite(value) ? (value - median) / scale : Number.NaN);
+    z.push(Number.isFinite(value) ? Math.max(-MAX_SIGMAS, Math.min(MAX_SIGMAS, (value - median) / scale)) : Number.NaN);
   }
   const up = bad === 'down' ? undefined : sustained(z, 1);
   const down = bad === 'up' ? undefined : sustained(z, -1);

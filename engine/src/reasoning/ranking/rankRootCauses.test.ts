@@ -155,3 +155,26 @@ test('edge latency finds a delay on a service network that its own metrics do no
   // The callers' slower responses are explained by cart and do not make the frontend a candidate ahead of it.
   assert.ok((ranked.find((cause) => cause.service === 'frontend')?.score ?? 0) < (ranked[0]?.score ?? 0) - 1);
 });
+
+test('errors rising from an error-free baseline rank the callee first, with finite confidences', () => {
+  // No request failed before: the error ratios have no spread at all, and the callee's failures reach its callers.
+  const errors = (service: string, ratio: number, from: number): RankingSeries => ({
+    service,
+    name: 'error_ratio',
+    baseline: Array.from({ length: 30 }, () => 0),
+    anomalous: Array.from({ length: 20 }, (_, i) => (i >= from ? ratio : 0)),
+  });
+  const series = [errors('payment', 0.5, 4), errors('checkout', 0.45, 4), errors('frontend', 0.4, 5), ...quiet('payment'), ...quiet('checkout'), ...quiet('frontend')];
+  const ranked = rankRootCauses({
+    series,
+    edges: [
+      { client: 'frontend', server: 'checkout' },
+      { client: 'checkout', server: 'payment' },
+    ],
+  });
+  assert.equal(ranked[0]?.service, 'payment');
+  assert.equal(ranked[0]?.indicator, 'errors');
+  assert.ok(ranked.every((cause) => Number.isFinite(cause.score) && Number.isFinite(cause.confidence)));
+  assert.ok(Math.abs(ranked.reduce((sum, cause) => sum + cause.confidence, 0) - 1) < 1e-9);
+  assert.ok((ranked[0]?.confidence ?? 0) > 0.5);
+});
