@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../../engine/src/config.ts';
 import { runDemo } from './demo.ts';
 import type { MetricsMode } from './demo.ts';
-import { RecordingError } from './recording.ts';
+import { DEFAULT_SCENARIO, RecordingError } from './recording.ts';
 
 const USAGE = `npm run demo [-- --scenario <name>] [--exit] [--port 8686] [--metrics auto|prometheus|recording]
                  [--recordings <folder>] [--data <folder>]
 Replays a recorded scenario (demo/recordings/<name>) into the engine, analyses the incident and prints the report.
+  --scenario    default ${DEFAULT_SCENARIO}
   --exit        exit after the report (for scripts); otherwise the engine API keeps running for Grafana
   --metrics     auto: a real Prometheus when installed; recording: served from the recording
   --data        keep the engine's PGlite database in this folder instead of a temporary one`;

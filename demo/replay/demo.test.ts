@@ -12,7 +12,7 @@ import { PROMETHEUS_MISSING, startLocalPrometheus } from '../../engine/src/local
 import { RECORDINGS_DIR, runDemo } from './demo.ts';
 import { startMetricsApi } from './metricsApi.ts';
 import { placeOnClock } from './timeline.ts';
-import { findScenario, loadRecording, RecordingError } from './recording.ts';
+import { DEFAULT_SCENARIO, findScenario, loadRecording, RecordingError } from './recording.ts';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const STEP = 15;
@@ -228,6 +228,11 @@ describe('npm run demo', () => {
     await mkdir(empty);
     await assert.rejects(findScenario(empty), (error: unknown) => error instanceof RecordingError && error.message.startsWith(`No recorded scenario in ${empty}`));
     await assert.rejects(findScenario(path.join(root, 'good'), 'nope'), /No recorded scenario "nope" in .*good \(there are: tiny-latency\)/);
+  });
+
+  it('replays the default scenario when none is named, else the first by name', async () => {
+    assert.equal(await findScenario(RECORDINGS_DIR), path.join(RECORDINGS_DIR, DEFAULT_SCENARIO));
+    assert.equal(await findScenario(path.join(root, 'good')), path.join(root, 'good', 'tiny-latency'));
   });
 
   it('names the file and the field a broken recording gets wrong', async () => {

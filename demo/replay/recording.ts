@@ -64,7 +64,10 @@ export class RecordingError extends Error {
 
 export const RECORDING_FILES = ['scenario.json', 'metrics.json', 'logs.json', 'traces.json'] as const;
 
-/** The scenario folder: `name` under `root`, or the first one (by name) when no name is given. */
+/** Replayed when no scenario is named: the classic slow dependency, whose cause sits under its callers' symptoms. */
+export const DEFAULT_SCENARIO = 'checkout-latency';
+
+/** The scenario folder: `name` under `root`, or without a name the default one, else the first one by name. */
 export async function findScenario(root: string, name?: string): Promise<string> {
   const folders = await readdir(root, { withFileTypes: true }).then(
     (entries): string[] => entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort(),
@@ -78,7 +81,7 @@ export async function findScenario(root: string, name?: string): Promise<string>
     }
     return path.join(root, name);
   }
-  const [first] = folders;
+  const first = folders.includes(DEFAULT_SCENARIO) ? DEFAULT_SCENARIO : folders[0];
   if (first === undefined) {
     throw new RecordingError(
       `No recorded scenario in ${root}: it should hold one folder per scenario with ${RECORDING_FILES.join(', ')} (npm run demo -- --recordings <folder> reads another)`
