@@ -85,6 +85,23 @@ export interface EngineMetrics {
   ai: AiMetrics;
 }
 
+/**
+ * A gauge's value read from the store when Prometheus scrapes: nothing while the engine has not set the hook yet,
+ * and the last value kept when the store is closing or unreachable, rather than failing the whole scrape.
+ */
+async function readAtScrape<T>(read: (() => Promise<T>) | undefined, apply: (value: T) => void): Promise<void> {
+  if (read === undefined) {
+    return;
+  }
+  let value: T;
+  try {
+    value = await read();
+  } catch {
+    return;
+  }
+  apply(value);
+}
+
 function createReasoningMetrics(registry: Registry): ReasoningMetrics {
   return {
     analyses: new Counter({
@@ -176,17 +193,11 @@ function createAlertMetrics(registry: Registry): AlertMetrics {
       labelNames: ['status'] as const,
       registers: [registry],
       async collect() {
-        const count = alerts.countIncidents;
-        if (count === undefined) {
-          return;
-        }
-        try {
-          for (const [status, value] of Object.entries(await count())) {
+        await readAtScrape(alerts.countIncidents, (counts) => {
+          for (const [status, value] of Object.entries(counts)) {
             this.set({ status }, value);
           }
-        } catch {
-          // The store is closing or unreachable: keep the last values rather than fail the whole scrape.
-        }
+        });
       },
     }),
     countIncidents: undefined,
@@ -241,15 +252,7 @@ function createExecutionMetrics(registry: Registry): ExecutionMetrics {
       help: 'Workflow steps waiting for a person to approve or reject them (not yet expired)',
       registers: [registry],
       async collect() {
-        const count = execution.countPendingApprovals;
-        if (count === undefined) {
-          return;
-        }
-        try {
-          this.set(await count());
-        } catch {
-          // The store is closing or unreachable: keep the last value rather than fail the whole scrape.
-        }
+        await readAtScrape(execution.countPendingApprovals, (count) => this.set(count));
       },
     }),
     countPendingApprovals: undefined,
@@ -333,16 +336,8 @@ function createAiMetrics(registry: Registry): AiMetrics {
       help: 'Alert volume compressed away over the last 24 hours: 1 - incidents / alerts received',
       registers: [registry],
       async collect() {
-        const ratio = ai.compressionRatio;
-        if (ratio === undefined) {
-          return;
-        }
-        try {
-          // No alerts in the window: NaN, which Prometheus stores as "no ratio", not a compression of 0.
-          this.set((await ratio()) ?? Number.NaN);
-        } catch {
-          // The store is closing or unreachable: keep the last value rather than fail the whole scrape.
-        }
+        // No alerts in the window: NaN, which Prometheus stores as "no ratio", not a compression of 0.
+        await readAtScrape(ai.compressionRatio, (ratio) => this.set(ratio ?? Number.NaN));
       },
     }),
     compressionRatio: undefined,
