@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Environment, ParseError } from '@marcbachmann/cel-js';
 import type { ParseResult } from '@marcbachmann/cel-js';
 import { Type } from 'typebox';
@@ -7,7 +6,7 @@ import { invalidInput, quote } from '../invalidInput.ts';
 import { DEFAULT_TAG_RULES_YAML } from './defaultTagRules.ts';
 import { ChangeValue, EvidenceValue, ImpactValue, IncidentValue, ServiceValue } from './tagContext.ts';
 import type { TagContext } from './tagContext.ts';
-import { parseYamlDocuments, yamlValidator } from './yamlSource.ts';
+import { parseYamlDocuments, readConfigText, singleYamlDocument, yamlValidator } from './yamlSource.ts';
 
 /**
  * Tag rules: CEL conditions over an incident, its evidence, the changes in its window, its impact through the
@@ -100,12 +99,8 @@ const validateRule = yamlValidator<TagRuleInput>(TagRuleSchema);
 
 /** Rules from YAML text (`rules: [...]`, optional `defaults: false`); `source` names the text in errors. */
 export function parseTagRules(text: string, source = 'tag rules'): TagRules {
-  const documents = parseYamlDocuments(text, source);
-  if (documents.length > 1) {
-    throw invalidInput(`${source}: holds ${documents.length} YAML documents; tag rules are one document`);
-  }
-  const document = documents[0];
-  if (document === undefined || document.data === null || document.data === undefined) {
+  const document = singleYamlDocument(text, source, 'tag rules are one document');
+  if (document === undefined) {
     return { rules: [...DEFAULT_RULES], defaults: true };
   }
   const file = validateFile(document, document.data, source, []);
@@ -128,13 +123,7 @@ export function parseTagRules(text: string, source = 'tag rules'): TagRules {
 
 /** Rules from a YAML file. */
 export async function loadTagRules(file: string): Promise<TagRules> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw invalidInput(`tag rules file ${file} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-  return parseTagRules(text, file);
+  return parseTagRules(await readConfigText(file, 'tag rules file'), file);
 }
 
 /** Compiles one rule; `at(field)` names where a field was written ("rules.yaml line 7"). */

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
@@ -67,6 +68,28 @@ export function parseYamlDocuments(text: string, source: string): YamlDocument[]
     };
     return { data, lineOf, position, nodeAt };
   });
+}
+
+/**
+ * The document of a text that holds one configuration (a policy, tag rules, a workflow, settings), or undefined when
+ * the text is empty; a second document is an error naming `source` and saying `oneDocument` ("a policy is one document").
+ */
+export function singleYamlDocument(text: string, source: string, oneDocument: string): YamlDocument | undefined {
+  const documents = parseYamlDocuments(text, source);
+  if (documents.length > 1) {
+    throw invalidInput(`${source}: holds ${documents.length} YAML documents; ${oneDocument}`);
+  }
+  const [document] = documents;
+  return document === undefined || document.data === null || document.data === undefined ? undefined : document;
+}
+
+/** A configuration file's text; a file that cannot be read is a 400 naming it as `what` ("execution policy file"). */
+export async function readConfigText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (cause) {
+    throw invalidInput(`${what} ${file} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
 }
 
 /** Where the key of the last step of `path` starts in its mapping. */

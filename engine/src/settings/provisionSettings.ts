@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { parseYamlDocuments, yamlValidator } from '../context/yamlSource.ts';
+import { readConfigText, singleYamlDocument, yamlValidator } from '../context/yamlSource.ts';
 import { invalidInput } from '../invalidInput.ts';
 import { loadSettings, saveSettings } from '../store/settings.ts';
 import type { Queryable } from '../store/store.ts';
@@ -16,11 +15,10 @@ const validateSettings = yamlValidator<Settings>(SettingsSchema);
 
 /** The settings in YAML or JSON text; errors name `source`, the line and the field. */
 export function parseSettingsFile(text: string, source: string): Settings {
-  const documents = parseYamlDocuments(text, source);
-  const [document] = documents;
-  if (documents.length !== 1 || document === undefined || document.data === null || document.data === undefined) {
-    const found = documents.length > 1 ? `holds ${documents.length} YAML documents` : 'is empty';
-    throw invalidInput(`${source}: ${found}; settings are one mapping such as "prometheus: {url: http://prometheus:9090}"`);
+  const example = 'settings are one mapping such as "prometheus: {url: http://prometheus:9090}"';
+  const document = singleYamlDocument(text, source, example);
+  if (document === undefined) {
+    throw invalidInput(`${source}: is empty; ${example}`);
   }
   return storableSettings(validateSettings(document, document.data, source, []));
 }
@@ -36,11 +34,5 @@ export async function provisionSettings(db: Queryable, provisioned: Settings): P
 }
 
 export async function readSettingsFile(file: string): Promise<Settings> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw invalidInput(`settings file ${file} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-  return parseSettingsFile(text, file);
+  return parseSettingsFile(await readConfigText(file, 'settings file'), file);
 }

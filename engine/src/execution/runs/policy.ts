@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
-import { parseYamlDocuments, yamlValidator } from '../../context/yamlSource.ts';
+import { readConfigText, singleYamlDocument, yamlValidator } from '../../context/yamlSource.ts';
 import { invalidInput } from '../../invalidInput.ts';
 import type { RunContext } from '../types.ts';
 import { parseDuration } from '../workflows/duration.ts';
@@ -48,12 +47,8 @@ const validatePolicy = yamlValidator<Static<typeof PolicySchema>>(PolicySchema);
 
 /** A policy from YAML or JSON text; `source` names it in errors, which give the line and field. */
 export function parsePolicy(text: string, source = 'execution policy'): Policy {
-  const documents = parseYamlDocuments(text, source);
-  if (documents.length > 1) {
-    throw invalidInput(`${source}: holds ${documents.length} YAML documents; a policy is one document`);
-  }
-  const [document] = documents;
-  if (document === undefined || document.data === null || document.data === undefined) {
+  const document = singleYamlDocument(text, source, 'a policy is one document');
+  if (document === undefined) {
     throw invalidInput(`${source}: is empty; a policy has at least "unattended: []"`);
   }
   const policy = validatePolicy(document, document.data, source, []);
@@ -69,13 +64,7 @@ export function parsePolicy(text: string, source = 'execution policy'): Policy {
 }
 
 export async function loadPolicy(file: string): Promise<Policy> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw invalidInput(`execution policy file ${file} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-  return parsePolicy(text, file);
+  return parsePolicy(await readConfigText(file, 'execution policy file'), file);
 }
 
 /** What the policy judges a run by: its workflow, the services and severity of its incident, or the service of its change. */

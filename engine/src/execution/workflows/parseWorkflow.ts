@@ -1,4 +1,4 @@
-import { describeSchemaError, parseYamlDocuments, yamlValidator } from '../../context/yamlSource.ts';
+import { describeSchemaError, singleYamlDocument, yamlValidator } from '../../context/yamlSource.ts';
 import type { YamlDocument, YamlPath } from '../../context/yamlSource.ts';
 import { invalidInput, quote } from '../../invalidInput.ts';
 import { compileBodyValidator } from '../../server/validation.ts';
@@ -23,12 +23,8 @@ const validateDocument = yamlValidator<WorkflowDocument>(WorkflowDocumentSchema)
 
 /** Parses and checks one workflow; `source` says where the engine got it (a file of the folder, or the API). */
 export function parseWorkflow(text: string, origin: string, actions: Actions, source: Workflow['source'] = { kind: 'api' }): Workflow {
-  const documents = parseYamlDocuments(text, origin);
-  if (documents.length > 1) {
-    throw invalidInput(`${origin}: holds ${documents.length} YAML documents; a workflow is one document (one file or request per workflow)`);
-  }
-  const document = documents[0];
-  if (document === undefined || document.data === null || document.data === undefined) {
+  const document = singleYamlDocument(text, origin, 'a workflow is one document (one file or request per workflow)');
+  if (document === undefined) {
     throw invalidInput(`${origin}: is empty; a workflow has name, triggers and steps`);
   }
   const written = validateDocument(document, document.data, origin, []);
