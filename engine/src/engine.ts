@@ -203,7 +203,7 @@ export async function openEngine(config: EngineConfig, logger: EngineLogger, opt
         await dispatcher.stop();
         await workflows.close();
       } finally {
-        // Analyses a workflow started finish before the store closes (the server's close waited for its own).
+        // Analyses in flight (started with ?async=true or by a workflow) finish before the store closes.
         await analyses.idle();
         // Judgements in flight finish and are traced, and runs still being written are stored, before the store closes.
         await judge.close();

@@ -143,10 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<EngineApp> {
   const sources = async () => (await perception()).sources;
   await app.register(queryRoutes, { prefix: API_PREFIX, sources, library: deps.library });
   await app.register(evidenceRoutes, { prefix: API_PREFIX, store: deps.store, perception, library: deps.library, clock, metrics: deps.metrics.perception });
-  const rca = deps.rca;
-  // Analyses started with async: true finish before the store closes.
-  app.addHook('onClose', () => rca.idle());
-  await app.register(rcaRoutes, { prefix: API_PREFIX, rca });
+  await app.register(rcaRoutes, { prefix: API_PREFIX, rca: deps.rca });
   await app.register(askRoutes, { prefix: API_PREFIX, ask: incidentQuestions({ ...deps, clock, metrics: deps.metrics.reasoning }) });
   await app.register(llmTestRoutes, { prefix: API_PREFIX, store: deps.store, llm: deps.llm });
   await app.register(agentRunRoutes, { prefix: API_PREFIX, store: deps.store });
